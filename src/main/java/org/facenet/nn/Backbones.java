@@ -1,0 +1,36 @@
+package org.facenet.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/** The backbone registry: every command resolves {@code --backbone NAME} here. */
+public final class Backbones {
+
+  private static final Map<String, Supplier<Backbone>> REGISTRY = new TreeMap<>();
+
+  static {
+    register("inception-resnet-v1", InceptionResNetV1::new);
+  }
+
+  private Backbones() {}
+
+  /** Adds a backbone; a Java program may register its own before building a model. */
+  public static synchronized void register(String name, Supplier<Backbone> factory) {
+    REGISTRY.put(name, factory);
+  }
+
+  public static synchronized Backbone create(String name) {
+    Supplier<Backbone> f = REGISTRY.get(name);
+    if (f == null) {
+      throw new IllegalArgumentException("unknown backbone '" + name + "'; known: " + String.join(", ", names()));
+    }
+    return f.get();
+  }
+
+  public static synchronized List<String> names() {
+    return new ArrayList<>(REGISTRY.keySet());
+  }
+}

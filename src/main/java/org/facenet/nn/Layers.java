@@ -1,0 +1,260 @@
+package org.facenet.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Layer helpers shared by every backbone and head: the Java counterpart of slim's conv2d /
+ * batch_norm / fully_connected with facenet's arg_scope (Xavier weights, L2 weight decay, batch norm
+ * with beta and no gamma, ReLU).
+ *
+ * <p>A {@code Layers} is one tower (training or inference) at one variable path. {@link #in(String)}
+ * descends into a sub-scope; every scope of one tower shares the tower's state (batch-norm update ops,
+ * regularisation terms, the FLOP count), and every tower of one graph shares the {@link VariableStore}.
+ */
+public final class Layers {
+
+  /** Batch-norm settings; facenet uses decay 0.995, epsilon 0.001, center (beta) without scale. */
+  public record BatchNormConfig(float decay, float epsilon, boolean scale) {
+    public static final BatchNormConfig FACENET = new BatchNormConfig(0.995f, 0.001f, false);
+  }
+
+  /** What every scope of one tower accumulates. */
+  private static final class TowerState {
+    final List<Op> updateOps = new ArrayList<>();
+    final List<Operand<TFloat32>> regularization = new ArrayList<>();
+    double flops;
+  }
+
+  private final Ops tf;
+  private final VariableStore vars;
+  private final boolean training;
+  private final String path;
+  private final float weightDecay;
+  private final BatchNormConfig bn;
+  private final TowerState state;
+
+  private Layers(Ops tf, VariableStore vars, boolean training, String path, float weightDecay,
+      BatchNormConfig bn, TowerState state) {
+    this.tf = tf;
+    this.vars = vars;
+    this.training = training;
+    this.path = path;
+    this.weightDecay = weightDecay;
+    this.bn = bn;
+    this.state = state;
+  }
+
+  /** A new tower at the root of {@code vars}. */
+  public static Layers tower(VariableStore vars, boolean training, float weightDecay, BatchNormConfig bn) {
+    return new Layers(vars.root(), vars, training, "", weightDecay, bn, new TowerState());
+  }
+
+  /** The same tower, one scope deeper: variables of the child live under {@code path/name}. */
+  public Layers in(String name) {
+    return new Layers(tf, vars, training, qualify(name), weightDecay, bn, state);
+  }
+
+  /** The same tower and path with another batch-norm configuration (IResNet uses its own). */
+  public Layers withBatchNorm(BatchNormConfig config) {
+    return new Layers(tf, vars, training, path, weightDecay, config, state);
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public VariableStore variables() {
+    return vars;
+  }
+
+  public boolean training() {
+    return training;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** Moving-statistics updates of every batch norm in this tower; the train op runs them. */
+  public List<Op> updateOps() {
+    return List.copyOf(state.updateOps);
+  }
+
+  /** L2 weight-decay terms (weightDecay * sum(w^2) / 2 each) of every weight in this tower. */
+  public List<Operand<TFloat32>> regularizationLosses() {
+    return List.copyOf(state.regularization);
+  }
+
+  /** Forward FLOPs per example of the convolutions and fully connected layers built so far (2 per MAC). */
+  public double flopsPerExample() {
+    return state.flops;
+  }
+
+  /** A trainable variable at {@code path/name}. */
+  public Variable<TFloat32> variable(String name, long[] shape, Initializer init) {
+    return vars.get(qualify(name), shape, init, true);
+  }
+
+  /** conv -> batch norm -> ReLU, slim's conv2d under facenet's arg_scope. */
+  public Operand<TFloat32> conv(String name, Operand<TFloat32> in, int filters, int kernel, int stride,
+      Padding padding) {
+    return conv(name, in, filters, kernel, kernel, stride, padding, true, Activation.RELU);
+  }
+
+  /** conv -> batch norm -> ReLU with stride 1 and SAME padding. */
+  public Operand<TFloat32> conv(String name, Operand<TFloat32> in, int filters, int kernel) {
+    return conv(name, in, filters, kernel, kernel, 1, Padding.SAME, true, Activation.RELU);
+  }
+
+  /**
+   * The general convolution: without batch norm it has a bias; with it, the batch norm's beta plays
+   * the bias's part (as in slim).
+   */
+  public Operand<TFloat32> conv(String name, Operand<TFloat32> in, int filters, int kh, int kw, int stride,
+      Padding padding, boolean batchNorm, Activation act) {
+    Layers s = in(name);
+    long cin = channels(in);
+    Variable<TFloat32> w = s.variable("weights", new long[] {kh, kw, cin, filters}, Initializer.xavierUniform());
+    s.decay(w);
+    Operand<TFloat32> y = tf.nn.conv2d(in, w, List.of(1L, (long) stride, (long) stride, 1L), padding.name());
+    long outH = y.shape().size(1);
+    long outW = y.shape().size(2);
+    if (outH > 0 && outW > 0) state.flops += 2.0 * kh * kw * cin * filters * outH * outW;
+    if (batchNorm) {
+      y = s.batchNorm(y);
+    } else {
+      y = tf.nn.biasAdd(y, s.variable("biases", new long[] {filters}, Initializer.zeros()));
+    }
+    return s.activate(y, act);
+  }
+
+  /** Max pooling. */
+  public Operand<TFloat32> maxPool(Operand<TFloat32> in, int kernel, int stride, Padding padding) {
+    return tf.nn.maxPool(in, tf.constant(new int[] {1, kernel, kernel, 1}),
+        tf.constant(new int[] {1, stride, stride, 1}), padding.name());
+  }
+
+  /** Average over the spatial dimensions: [N, H, W, C] -> [N, C]. */
+  public Operand<TFloat32> globalAvgPool(Operand<TFloat32> in) {
+    return tf.math.mean(in, tf.constant(new int[] {1, 2}));
+  }
+
+  /** Concatenation along channels. */
+  @SafeVarargs
+  public final Operand<TFloat32> concatChannels(Operand<TFloat32>... parts) {
+    return tf.concat(Arrays.asList(parts), tf.constant(3));
+  }
+
+  /** {@code net + scale * residual}, the Inception-ResNet merge. */
+  public Operand<TFloat32> addScaled(Operand<TFloat32> net, Operand<TFloat32> residual, float scale) {
+    return tf.math.add(net, tf.math.mul(residual, tf.constant(scale)));
+  }
+
+  /**
+   * Fully connected layer [N, in] -> [N, units]; with batch norm it has no bias (slim's
+   * fully_connected with normalizer_fn), otherwise a bias.
+   */
+  public Operand<TFloat32> dense(String name, Operand<TFloat32> in, int units, boolean batchNorm, Activation act) {
+    Layers s = in(name);
+    long cin = in.shape().size(1);
+    Variable<TFloat32> w = s.variable("weights", new long[] {cin, units}, Initializer.xavierUniform());
+    s.decay(w);
+    state.flops += 2.0 * cin * units;
+    Operand<TFloat32> y = tf.linalg.matMul(in, w);
+    if (batchNorm) {
+      y = s.batchNorm2d(y);
+    } else {
+      y = tf.nn.biasAdd(y, s.variable("biases", new long[] {units}, Initializer.zeros()));
+    }
+    return s.activate(y, act);
+  }
+
+  /** Dropout with keep probability {@code keep} in the training tower; identity in inference. */
+  public Operand<TFloat32> dropout(Operand<TFloat32> in, float keep) {
+    if (!training || keep >= 1f) return in;
+    Operand<TFloat32> u = tf.random.randomUniform(tf.shape(in), TFloat32.class,
+        RandomUniform.seed(1L + (vars.seed() >>> 1)), RandomUniform.seed2(vars.newSeed()));
+    Operand<TFloat32> mask = tf.math.floor(tf.math.add(u, tf.constant(keep)));
+    return tf.math.mul(tf.math.div(in, tf.constant(keep)), mask);
+  }
+
+  /**
+   * Batch norm over the last axis of an NHWC tensor, here at this scope ("BatchNorm/beta",
+   * "BatchNorm/moving_mean", ...). Training: batch statistics, and an update of the moving ones
+   * (m <- m - (1 - decay)(m - batch)); inference: the moving statistics.
+   */
+  public Operand<TFloat32> batchNorm(Operand<TFloat32> in) {
+    Layers s = in("BatchNorm");
+    long c = channels(in);
+    long[] shape = {c};
+    Operand<TFloat32> beta = s.variable("beta", shape, Initializer.zeros());
+    Operand<TFloat32> gamma = bn.scale() ? s.variable("gamma", shape, Initializer.constant(1f))
+        : tf.fill(tf.constant(new long[] {c}), tf.constant(1f));
+    Variable<TFloat32> movingMean = vars.get(s.qualify("moving_mean"), shape, Initializer.zeros(), false);
+    Variable<TFloat32> movingVar = vars.get(s.qualify("moving_variance"), shape, Initializer.constant(1f), false);
+    if (training) {
+      var out = tf.nn.fusedBatchNorm(in, gamma, beta, tf.constant(new float[0]), tf.constant(new float[0]),
+          FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(true));
+      Operand<TFloat32> rate = tf.constant(1f - bn.decay());
+      state.updateOps.add(tf.assignSub(movingMean, tf.math.mul(tf.math.sub(movingMean, out.batchMean()), rate)));
+      state.updateOps.add(tf.assignSub(movingVar, tf.math.mul(tf.math.sub(movingVar, out.batchVariance()), rate)));
+      return out.y();
+    }
+    var out = tf.nn.fusedBatchNorm(in, gamma, beta, movingMean, movingVar,
+        FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(false));
+    return out.y();
+  }
+
+  /** Batch norm of a [N, C] tensor (reshaped to [N, 1, 1, C] for the fused kernel). */
+  public Operand<TFloat32> batchNorm2d(Operand<TFloat32> in) {
+    long c = in.shape().size(1);
+    Operand<TFloat32> y = batchNorm(tf.reshape(in, tf.constant(new long[] {-1, 1, 1, c})));
+    return tf.reshape(y, tf.constant(new long[] {-1, c}));
+  }
+
+  /** Applies {@code act}; PReLU has a learned slope per channel at {@code path/alpha}, initialised to 0.25. */
+  public Operand<TFloat32> activate(Operand<TFloat32> in, Activation act) {
+    switch (act) {
+      case NONE:
+        return in;
+      case RELU:
+        return tf.nn.relu(in);
+      case PRELU: {
+        long c = in.shape().size(in.shape().numDimensions() - 1);
+        Operand<TFloat32> alpha = variable("alpha", new long[] {c}, Initializer.constant(0.25f));
+        Operand<TFloat32> pos = tf.nn.relu(in);
+        Operand<TFloat32> neg = tf.math.mul(alpha, tf.math.sub(in, pos));
+        return tf.math.add(pos, neg);
+      }
+      default:
+        throw new IllegalArgumentException("activation " + act);
+    }
+  }
+
+  /** The static channel count (last dimension) of {@code in}. */
+  public static long channels(Operand<TFloat32> in) {
+    long c = in.shape().size(in.shape().numDimensions() - 1);
+    if (c <= 0) throw new IllegalArgumentException("channel dimension unknown for " + in);
+    return c;
+  }
+
+  private void decay(Operand<TFloat32> weights) {
+    if (training && weightDecay > 0f) {
+      state.regularization.add(tf.math.mul(tf.constant(weightDecay), tf.nn.l2Loss(weights)));
+    }
+  }
+
+  private String qualify(String name) {
+    return path.isEmpty() ? name : path + "/" + name;
+  }
+
+}

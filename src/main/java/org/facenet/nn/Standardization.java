@@ -1,0 +1,26 @@
+package org.facenet.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/** How raw RGB values 0..255 become network input; done inside the graph so the SavedModel takes raw pixels. */
+public enum Standardization {
+  /** (x - 127.5) / 128, facenet's fixed_image_standardization (the published models' choice). */
+  FIXED,
+  /** (x - mean) / max(std, 1 / sqrt(n)) per image, TensorFlow's per_image_standardization. */
+  PER_IMAGE;
+
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> images) {
+    if (this == FIXED) {
+      return tf.math.div(tf.math.sub(images, tf.constant(127.5f)), tf.constant(128f));
+    }
+    Operand<org.tensorflow.types.TInt32> axes = tf.constant(new int[] {1, 2, 3});
+    Operand<TFloat32> mean = tf.math.mean(images, axes, org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloat32> centered = tf.math.sub(images, mean);
+    Operand<TFloat32> variance = tf.math.mean(tf.math.square(centered), axes, org.tensorflow.op.math.Mean.keepDims(true));
+    long n = images.shape().size(1) * images.shape().size(2) * images.shape().size(3);
+    Operand<TFloat32> floor = tf.constant((float) (1.0 / Math.sqrt(n)));
+    return tf.math.div(centered, tf.math.maximum(tf.math.sqrt(variance), floor));
+  }
+}
