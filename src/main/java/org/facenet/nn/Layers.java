@@ -6,7 +6,6 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
@@ -99,9 +98,9 @@ public final class Layers {
     return state.flops;
   }
 
-  /** A trainable variable at {@code path/name}. */
-  public Variable<TFloat32> variable(String name, long[] shape, Initializer init) {
-    return vars.get(qualify(name), shape, init, true);
+  /** The value of a trainable variable at {@code path/name}. */
+  public Operand<TFloat32> variable(String name, long[] shape, Initializer init) {
+    return vars.get(qualify(name), shape, init, true).read();
   }
 
   /** conv -> batch norm -> ReLU, slim's conv2d under facenet's arg_scope. */
@@ -123,7 +122,7 @@ public final class Layers {
       Padding padding, boolean batchNorm, Activation act) {
     Layers s = in(name);
     long cin = channels(in);
-    Variable<TFloat32> w = s.variable("weights", new long[] {kh, kw, cin, filters}, Initializer.xavierUniform());
+    Operand<TFloat32> w = s.variable("weights", new long[] {kh, kw, cin, filters}, Initializer.xavierUniform());
     s.decay(w);
     Operand<TFloat32> y = tf.nn.conv2d(in, w, List.of(1L, (long) stride, (long) stride, 1L), padding.name());
     long outH = y.shape().size(1);
@@ -166,7 +165,7 @@ public final class Layers {
   public Operand<TFloat32> dense(String name, Operand<TFloat32> in, int units, boolean batchNorm, Activation act) {
     Layers s = in(name);
     long cin = in.shape().size(1);
-    Variable<TFloat32> w = s.variable("weights", new long[] {cin, units}, Initializer.xavierUniform());
+    Operand<TFloat32> w = s.variable("weights", new long[] {cin, units}, Initializer.xavierUniform());
     s.decay(w);
     state.flops += 2.0 * cin * units;
     Operand<TFloat32> y = tf.linalg.matMul(in, w);
@@ -199,17 +198,19 @@ public final class Layers {
     Operand<TFloat32> beta = s.variable("beta", shape, Initializer.zeros());
     Operand<TFloat32> gamma = bn.scale() ? s.variable("gamma", shape, Initializer.constant(1f))
         : tf.fill(tf.constant(new long[] {c}), tf.constant(1f));
-    Variable<TFloat32> movingMean = vars.get(s.qualify("moving_mean"), shape, Initializer.zeros(), false);
-    Variable<TFloat32> movingVar = vars.get(s.qualify("moving_variance"), shape, Initializer.constant(1f), false);
+    VariableStore.Entry movingMean = vars.get(s.qualify("moving_mean"), shape, Initializer.zeros(), false);
+    VariableStore.Entry movingVar = vars.get(s.qualify("moving_variance"), shape, Initializer.constant(1f), false);
     if (training) {
       var out = tf.nn.fusedBatchNorm(in, gamma, beta, tf.constant(new float[0]), tf.constant(new float[0]),
           FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(true));
       Operand<TFloat32> rate = tf.constant(1f - bn.decay());
-      state.updateOps.add(tf.assignSub(movingMean, tf.math.mul(tf.math.sub(movingMean, out.batchMean()), rate)));
-      state.updateOps.add(tf.assignSub(movingVar, tf.math.mul(tf.math.sub(movingVar, out.batchVariance()), rate)));
+      state.updateOps.add(tf.assignSub(movingMean.variable(),
+          tf.math.mul(tf.math.sub(movingMean.read(), out.batchMean()), rate)));
+      state.updateOps.add(tf.assignSub(movingVar.variable(),
+          tf.math.mul(tf.math.sub(movingVar.read(), out.batchVariance()), rate)));
       return out.y();
     }
-    var out = tf.nn.fusedBatchNorm(in, gamma, beta, movingMean, movingVar,
+    var out = tf.nn.fusedBatchNorm(in, gamma, beta, movingMean.read(), movingVar.read(),
         FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(false));
     return out.y();
   }

@@ -2,13 +2,16 @@ package org.facenet.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -16,12 +19,19 @@ import org.tensorflow.types.TFloat32;
  * The model's variables, created once by their path ("InceptionResnetV1/Conv2d_1a_3x3/weights") and
  * handed out again to every tower that asks for the same path. The training tower and the inference
  * tower of one graph therefore share weights, and a graph rebuilt from the same code restores the same
- * names from a checkpoint.
+ * names from a checkpoint. Variables are named exactly by their path (TF Python's layout: slots such as
+ * "path/Adam" sit below their variable), bypassing TF Java's scope uniquifier, which would rename them.
  */
 public final class VariableStore {
 
   /** A variable and what the trainer needs to know about it. */
-  public record Entry(String path, Variable<TFloat32> variable, long[] shape, boolean trainable) {
+  /**
+   * @param variable the VariableV2 op, for the ops that write it (assign, optimizer updates)
+   * @param read     its value ("path/read", an Identity): every layer reads through it and gradients are taken
+   *                 with respect to it, as TF1 Python does (TF Java's gradient builder crashes on the ref output)
+   */
+  public record Entry(String path, Variable<TFloat32> variable, Operand<TFloat32> read, long[] shape,
+      boolean trainable) {
     public long size() {
       long n = 1;
       for (long d : shape) n *= d;
@@ -31,7 +41,6 @@ public final class VariableStore {
 
   private final Ops root;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
-  private final Map<String, Ops> scopes = new HashMap<>();
   private final long seed;
   private long nextSeed;
 
@@ -51,22 +60,25 @@ public final class VariableStore {
   }
 
   /** Returns the variable at {@code path}, creating it with {@code init} the first time. */
-  public Variable<TFloat32> get(String path, long[] shape, Initializer init, boolean trainable) {
+  public Entry get(String path, long[] shape, Initializer initFn, boolean trainable) {
     Entry e = entries.get(path);
     if (e != null) {
       if (!java.util.Arrays.equals(e.shape(), shape)) {
         throw new IllegalStateException("variable " + path + " exists with shape "
             + java.util.Arrays.toString(e.shape()) + ", asked for " + java.util.Arrays.toString(shape));
       }
-      return e.variable();
+      return e;
     }
-    int slash = path.lastIndexOf('/');
-    Ops scope = slash < 0 ? root : scope(path.substring(0, slash));
-    String name = path.substring(slash + 1);
-    Operand<TFloat32> initial = init.create(root.withInitScope(), Shape.of(shape), nextSeed++);
-    Variable<TFloat32> v = scope.withName(name).variable(initial);
-    entries.put(path, new Entry(path, v, shape.clone(), trainable));
-    return v;
+    Scope init = root.scope().withInitScope();
+    Operand<TFloat32> initial = initializer(init, shape, initFn);
+    Graph graph = (Graph) root.scope().env();
+    Variable<TFloat32> v = new Variable<>(graph.opBuilder(Variable.OP_NAME, path, init)
+        .setAttr("shape", Shape.of(shape)).setAttr("dtype", DataType.DT_FLOAT).build());
+    graph.opBuilder(Assign.OP_NAME, path + "/Assign", init).addInput(v.asOutput()).addInput(initial.asOutput()).build();
+    Operand<TFloat32> read = graph.opBuilder("Identity", path + "/read", root.scope()).addInput(v.asOutput()).build().output(0);
+    Entry entry = new Entry(path, v, read, shape.clone(), trainable);
+    entries.put(path, entry);
+    return entry;
   }
 
   /** A fresh seed for a random op (dropout, augmentation), derived from the store's seed. */
@@ -92,13 +104,7 @@ public final class VariableStore {
     return entries.values().stream().filter(e -> e.path().startsWith(prefix)).mapToLong(Entry::size).sum();
   }
 
-  private Ops scope(String prefix) {
-    Ops s = scopes.get(prefix);
-    if (s != null) return s;
-    int slash = prefix.lastIndexOf('/');
-    Ops parent = slash < 0 ? root : scope(prefix.substring(0, slash));
-    s = parent.withSubScope(prefix.substring(slash + 1));
-    scopes.put(prefix, s);
-    return s;
+  private Operand<TFloat32> initializer(Scope init, long[] shape, Initializer initFn) {
+    return initFn.create(Ops.create(init.env()).withInitScope(), Shape.of(shape), nextSeed++);
   }
 }

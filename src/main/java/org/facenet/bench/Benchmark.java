@@ -1,0 +1,131 @@
+package org.facenet.bench;
+
+import java.util.List;
+import java.util.Random;
+import org.facenet.loss.Losses;
+import org.facenet.nn.EmbeddingModel;
+import org.facenet.nn.GraphSummary;
+import org.facenet.nn.Layers;
+import org.facenet.nn.ModelSpec;
+import org.facenet.nn.VariableStore;
+import org.facenet.train.Optimizer;
+import org.facenet.train.OptimizerKind;
+import org.facenet.train.SessionOptions;
+import org.facenet.train.TrainingGraph;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Throughput of one model configuration on this machine: training steps (forward, backward, optimizer
+ * update) and inference (the exported tower), on random pixels, warm-up steps excluded.
+ */
+public final class Benchmark {
+
+  /** One measured configuration. */
+  public record Row(String backbone, int imageSize, int batch, double trainImagesPerSecond,
+      double embedImagesPerSecond, double gflopsPerImage, long parameters) {
+    /** Achieved GFLOP/s of training, counting forward + backward as 3 x forward. */
+    public double trainGflops() {
+      return trainImagesPerSecond * gflopsPerImage * 3;
+    }
+  }
+
+  private Benchmark() {}
+
+  public static Row run(ModelSpec spec, String loss, int batch, int warmup, int steps, int threads) {
+    double train;
+    double gflops;
+    long params;
+    float[] pixels = randomPixels(batch, spec.imageSize());
+    int classes = 100;
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = i % classes;
+    try (TrainingGraph g = TrainingGraph.build(spec, Losses.create(loss), classes, Optimizer.facenet(OptimizerKind.ADAM), 1);
+        Session s = SessionOptions.open(g.graph, threads);
+        TFloat32 x = images(pixels, batch, spec.imageSize());
+        TInt32 y = TInt32.tensorOf(Shape.of(batch), DataBuffers.of(labels, true, false));
+        TFloat32 lr = TFloat32.scalarOf(1e-4f)) {
+      s.initialize();
+      params = g.variables.trainable().stream().mapToLong(VariableStore.Entry::size).sum();
+      train = time(warmup, steps, batch, () -> {
+        try (Result r = s.runner().feed(g.images, x).feed(g.labels, y).feed(g.learningRate, lr)
+            .addTarget(g.trainOp).fetch(g.totalLoss).run()) {
+          return r.size();
+        }
+      });
+    }
+    gflops = flops(spec) / 1e9;
+    double embed;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      int size = spec.imageSize();
+      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3)));
+      Operand<TFloat32> out = EmbeddingModel.build(Layers.tower(new VariableStore(tf, 1), false, 0f,
+          Layers.BatchNormConfig.FACENET), in, spec).embeddings();
+      try (Session s = SessionOptions.open(g, threads); TFloat32 x = images(pixels, batch, size)) {
+        s.initialize();
+        embed = time(warmup, steps, batch, () -> {
+          try (Result r = s.runner().feed(in, x).fetch(out).run()) {
+            return r.size();
+          }
+        });
+      }
+    }
+    return new Row(spec.backbone(), spec.imageSize(), batch, train, embed, gflops, params);
+  }
+
+  /** Forward FLOPs per image of the model's inference tower. */
+  public static double flops(ModelSpec spec) {
+    String text = GraphSummary.describe(spec, null);
+    for (String line : text.split("\n")) {
+      if (line.startsWith("# forward FLOPs")) {
+        String n = line.substring(line.indexOf(": ") + 2, line.indexOf(" (")).replace(",", "");
+        return Double.parseDouble(n);
+      }
+    }
+    throw new IllegalStateException("no FLOP count in the graph summary");
+  }
+
+  /** A markdown table of rows. */
+  public static String table(List<Row> rows) {
+    StringBuilder sb = new StringBuilder(
+        "| backbone | image | batch | params | GFLOP/img (fwd) | train img/s | train GFLOP/s | embed img/s |\n"
+            + "|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %,d | %.3f | %.1f | %.1f | %.1f |%n", r.backbone(),
+          r.imageSize(), r.batch(), r.parameters(), r.gflopsPerImage(), r.trainImagesPerSecond(), r.trainGflops(),
+          r.embedImagesPerSecond()));
+    }
+    return sb.toString();
+  }
+
+  private interface Step {
+    int run();
+  }
+
+  private static double time(int warmup, int steps, int batch, Step step) {
+    for (int i = 0; i < warmup; i++) step.run();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps; i++) step.run();
+    return steps * (double) batch / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static float[] randomPixels(int batch, int size) {
+    float[] px = new float[batch * size * size * 3];
+    Random r = new Random(1);
+    for (int i = 0; i < px.length; i++) px[i] = r.nextInt(256);
+    return px;
+  }
+
+  private static TFloat32 images(float[] pixels, int batch, int size) {
+    return TFloat32.tensorOf(Shape.of(batch, size, size, 3), DataBuffers.of(pixels, true, false));
+  }
+}

@@ -1,0 +1,76 @@
+package org.facenet.embed;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.facenet.export.ModelExporter;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Runs an exported SavedModel: raw RGB pixels in, L2-normalised embeddings out. The input size and the
+ * embedding size are read from the model's serving signature.
+ */
+public final class Embedder implements AutoCloseable {
+
+  private final SavedModelBundle bundle;
+  private final SessionFunction function;
+  private final int imageSize;
+  private final int embeddingSize;
+
+  private Embedder(SavedModelBundle bundle) {
+    this.bundle = bundle;
+    this.function = bundle.function(ModelExporter.SIGNATURE);
+    Signature sig = function.signature();
+    Signature.TensorDescription in = sig.getInputs().get(ModelExporter.INPUT);
+    Signature.TensorDescription out = sig.getOutputs().get(ModelExporter.OUTPUT);
+    if (in == null || out == null) {
+      throw new IllegalArgumentException("the model's signature '" + ModelExporter.SIGNATURE + "' lacks input '"
+          + ModelExporter.INPUT + "' or output '" + ModelExporter.OUTPUT + "'");
+    }
+    this.imageSize = (int) in.shape.size(1);
+    this.embeddingSize = (int) out.shape.size(1);
+  }
+
+  /** Loads the SavedModel in {@code dir}; a clear error if it is not one. */
+  public static Embedder load(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      throw new IllegalArgumentException(dir + ": not a SavedModel (no saved_model.pb); pass the folder facenet-train exported");
+    }
+    return new Embedder(SavedModelBundle.load(dir.toString(), ModelExporter.TAG));
+  }
+
+  public int imageSize() {
+    return imageSize;
+  }
+
+  public int embeddingSize() {
+    return embeddingSize;
+  }
+
+  /** Embeds {@code n} images given as HWC RGB 0..255, row after row, at {@link #imageSize()}. */
+  public float[][] embed(float[] pixels, int n) {
+    int per = imageSize * imageSize * 3;
+    if (pixels.length < (long) n * per) throw new IllegalArgumentException("need " + n * per + " pixel values, got " + pixels.length);
+    float[] flat = new float[n * embeddingSize];
+    try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, imageSize, imageSize, 3), DataBuffers.of(pixels, true, false).narrow(
+            (long) n * per));
+        Result r = function.call(Map.of(ModelExporter.INPUT, in))) {
+      TFloat32 out = (TFloat32) r.get(ModelExporter.OUTPUT).orElseThrow();
+      out.copyTo(DataBuffers.of(flat, false, false));
+    }
+    float[][] rows = new float[n][];
+    for (int i = 0; i < n; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * embeddingSize, (i + 1) * embeddingSize);
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    bundle.close();
+  }
+}

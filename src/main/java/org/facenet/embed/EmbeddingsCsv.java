@@ -1,0 +1,88 @@
+package org.facenet.embed;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.facenet.io.AtomicFiles;
+
+/**
+ * The embeddings CSV: header {@code path,label,e0..e{D-1}}, one row an image. Written whole through a
+ * temporary file; read back with every malformed row reported by its line number.
+ */
+public final class EmbeddingsCsv {
+
+  private EmbeddingsCsv() {}
+
+  public static void write(Path file, List<EmbeddingRow> rows) throws IOException {
+    int dim = rows.isEmpty() ? 0 : rows.get(0).embedding().length;
+    List<String> header = new ArrayList<>(List.of("path", "label"));
+    for (int i = 0; i < dim; i++) header.add("e" + i);
+    AtomicFiles.write(file, out -> {
+      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+          .setHeader(header.toArray(String[]::new)).build())) {
+        for (EmbeddingRow r : rows) {
+          if (r.embedding().length != dim) {
+            throw new IllegalArgumentException(r.path() + ": embedding has " + r.embedding().length + " values, expected " + dim);
+          }
+          List<Object> values = new ArrayList<>(dim + 2);
+          values.add(r.path());
+          values.add(r.label());
+          for (float v : r.embedding()) values.add(Float.toString(v));
+          csv.printRecord(values);
+        }
+      }
+    });
+  }
+
+  /**
+   * Reads an embeddings CSV. Errors name the file and line: a missing header, a row with the wrong number
+   * of columns, a value that is not a finite number, or an empty file.
+   */
+  public static List<EmbeddingRow> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": embeddings CSV not found");
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+      List<String> header = parser.getHeaderNames();
+      if (header.size() < 3 || !header.get(0).equals("path") || !header.get(1).equals("label")) {
+        throw new IllegalArgumentException(file + ":1: expected header 'path,label,e0,...', got '" + String.join(",", header) + "'");
+      }
+      int dim = header.size() - 2;
+      List<EmbeddingRow> rows = new ArrayList<>();
+      for (CSVRecord rec : parser) {
+        long line = parser.getCurrentLineNumber();
+        if (rec.size() != dim + 2) {
+          throw new IllegalArgumentException(file + ":" + line + ": expected " + (dim + 2) + " columns (path, label and "
+              + dim + " values), got " + rec.size());
+        }
+        float[] e = new float[dim];
+        for (int i = 0; i < dim; i++) {
+          String v = rec.get(i + 2);
+          float f;
+          try {
+            f = Float.parseFloat(v);
+          } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(file + ":" + line + ": column e" + i + " is not a number: '" + v + "'");
+          }
+          if (!Float.isFinite(f)) throw new IllegalArgumentException(file + ":" + line + ": column e" + i + " is " + v);
+          e[i] = f;
+        }
+        rows.add(new EmbeddingRow(rec.get(0), rec.get(1), e));
+      }
+      if (rows.isEmpty()) throw new IllegalArgumentException(file + ": the CSV has a header but no rows");
+      return rows;
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new IllegalArgumentException(file + ": not a readable CSV: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package org.facenet.export;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.facenet.io.AtomicFiles;
+import org.facenet.nn.EmbeddingModel;
+import org.facenet.nn.Layers;
+import org.facenet.nn.ModelSpec;
+import org.facenet.nn.VariableStore;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Exports a checkpoint as a SavedModel: a fresh graph holding only the inference tower (batch norm on the
+ * moving statistics, no dropout), its variables restored from the checkpoint by name, tag {@code serve},
+ * signature {@code serving_default}: {@code images} float32 [-1, H, W, 3] raw RGB 0..255 ->
+ * {@code embeddings} float32 [-1, D], L2-normalised.
+ */
+public final class ModelExporter {
+
+  public static final String TAG = "serve";
+  public static final String SIGNATURE = "serving_default";
+  public static final String INPUT = "images";
+  public static final String OUTPUT = "embeddings";
+
+  private ModelExporter() {}
+
+  /** Writes the SavedModel to {@code target} (replaced whole if it exists), with {@code metadata} inside. */
+  public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata)
+      throws IOException {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      int s = spec.imageSize();
+      Placeholder<TFloat32> images = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
+      VariableStore store = new VariableStore(tf, 0);
+      Layers layers = Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET);
+      EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
+      Operand<TFloat32> embeddings = tf.withName(OUTPUT).identity(tower.embeddings());
+      Signature signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict")
+          .input(INPUT, images).output(OUTPUT, embeddings).build();
+      try (Session session = new Session(g)) {
+        session.restore(checkpointPrefix.toString());
+        AtomicFiles.writeDirectory(target, dir -> {
+          SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session).withSignature(signature).export();
+          metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
+        });
+      }
+    }
+  }
+}

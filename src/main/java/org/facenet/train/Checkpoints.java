@@ -1,0 +1,65 @@
+package org.facenet.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.facenet.io.AtomicFiles;
+import org.tensorflow.Session;
+
+/**
+ * Checkpoints of a run: {@code RUN/checkpoints/step-00000100/model.{index,data-*}}, each written to a
+ * temporary directory and renamed, so a killed run leaves only whole checkpoints; the newest
+ * {@code keep} are kept.
+ */
+public final class Checkpoints {
+
+  private static final Pattern NAME = Pattern.compile("step-(\\d{8})");
+  static final String PREFIX = "model";
+
+  private final Path dir;
+  private final int keep;
+
+  public Checkpoints(Path runDir, int keep) {
+    this.dir = runDir.resolve("checkpoints");
+    this.keep = keep;
+  }
+
+  /** Saves every variable of {@code session}'s graph as the checkpoint of {@code step}; returns its prefix. */
+  public Path save(Session session, long step) throws IOException {
+    Path target = dir.resolve(String.format("step-%08d", step));
+    AtomicFiles.writeDirectory(target, tmp -> session.save(tmp.resolve(PREFIX).toString()));
+    prune();
+    return target.resolve(PREFIX);
+  }
+
+  /** The prefix of the newest checkpoint, if any. */
+  public Optional<Path> latest() throws IOException {
+    return list().stream().reduce((a, b) -> b).map(p -> p.resolve(PREFIX));
+  }
+
+  /** The step a checkpoint prefix belongs to. */
+  public static long stepOf(Path prefix) {
+    Matcher m = NAME.matcher(prefix.getParent().getFileName().toString());
+    if (!m.matches()) throw new IllegalArgumentException(prefix + " is not a checkpoint of this project");
+    return Long.parseLong(m.group(1));
+  }
+
+  private List<Path> list() throws IOException {
+    if (!Files.isDirectory(dir)) return List.of();
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches()
+              && Files.exists(p.resolve(PREFIX + ".index")))
+          .sorted().toList();
+    }
+  }
+
+  private void prune() throws IOException {
+    List<Path> all = list();
+    for (int i = 0; i < all.size() - keep; i++) AtomicFiles.deleteRecursively(all.get(i));
+  }
+}

@@ -1,0 +1,113 @@
+package org.facenet.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.facenet.loss.Loss;
+import org.facenet.loss.LossInputs;
+import org.facenet.loss.LossOutput;
+import org.facenet.nn.EmbeddingModel;
+import org.facenet.nn.Layers;
+import org.facenet.nn.ModelSpec;
+import org.facenet.nn.VariableStore;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The training graph: raw images and labels in, one optimizer step out. The total loss is the
+ * chosen loss plus the L2 weight decay of every weight; the train op applies the gradients, the batch-norm
+ * moving-statistics updates, the loss's own updates, and increments the global step.
+ */
+public final class TrainingGraph implements AutoCloseable {
+
+  public final Graph graph;
+  public final Placeholder<TFloat32> images;
+  public final Placeholder<TInt32> labels;
+  public final Placeholder<TFloat32> learningRate;
+  public final Variable<TInt64> globalStep;
+  public final Operand<TFloat32> totalLoss;
+  public final Operand<TFloat32> loss;
+  public final Operand<TFloat32> regularization;
+  /** Named scalars to display and log: the loss's diagnostics plus "embedding_norm". */
+  public final Map<String, Operand<TFloat32>> diagnostics;
+  public final Op trainOp;
+  public final VariableStore variables;
+  public final EmbeddingModel.Tower tower;
+
+  private TrainingGraph(Graph graph, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
+      Placeholder<TFloat32> learningRate, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
+      Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics, Op trainOp,
+      VariableStore variables, EmbeddingModel.Tower tower) {
+    this.graph = graph;
+    this.images = images;
+    this.labels = labels;
+    this.learningRate = learningRate;
+    this.globalStep = globalStep;
+    this.totalLoss = totalLoss;
+    this.loss = loss;
+    this.regularization = regularization;
+    this.diagnostics = diagnostics;
+    this.trainOp = trainOp;
+    this.variables = variables;
+    this.tower = tower;
+  }
+
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
+    Graph g = new Graph();
+    try {
+      Ops tf = Ops.create(g);
+      int s = spec.imageSize();
+      Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, s, s, 3)));
+      Placeholder<TInt32> labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Placeholder<TFloat32> lr = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Variable<TInt64> step = tf.withName("global_step").variable(tf.constant(0L));
+
+      VariableStore store = new VariableStore(tf, seed);
+      Layers layers = Layers.tower(store, true, spec.weightDecay(), Layers.BatchNormConfig.FACENET);
+      EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
+      LossOutput out = lossFunction.build(new LossInputs(layers, tower.prelogits(), tower.embeddings(), labels, numClasses));
+
+      List<Operand<TFloat32>> reg = layers.regularizationLosses();
+      Operand<TFloat32> regularization = reg.isEmpty() ? tf.constant(0f) : tf.math.addN(reg);
+      Operand<TFloat32> total = tf.withName("total_loss").math.add(out.loss(), regularization);
+
+      List<VariableStore.Entry> trainable = store.trainable();
+      List<Operand<?>> xs = new ArrayList<>();
+      for (VariableStore.Entry e : trainable) xs.add(e.read());
+      var grads = tf.gradients(total, xs);
+      List<Output<?>> dys = new ArrayList<>();
+      for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
+
+      List<Op> deps = new ArrayList<>(optimizer.apply(tf, store, trainable, dys, lr, step));
+      deps.addAll(layers.updateOps());
+      deps.addAll(out.updates());
+      Op applied = tf.withControlDependencies(deps).noOp();
+      Op train = tf.withControlDependencies(List.of(applied)).withName("train_op").assignAdd(step, tf.constant(1L));
+
+      Map<String, Operand<TFloat32>> diagnostics = new LinkedHashMap<>(new java.util.TreeMap<>(out.diagnostics()));
+      Operand<TFloat32> norms = tf.math.sqrt(tf.sum(tf.math.square(tower.prelogits()), tf.constant(1)));
+      diagnostics.put("embedding_norm", tf.math.mean(norms, tf.constant(0)));
+      return new TrainingGraph(g, images, labels, lr, step, total, out.loss(), regularization, diagnostics, train,
+          store, tower);
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    graph.close();
+  }
+}
