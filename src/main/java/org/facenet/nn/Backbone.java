@@ -20,6 +20,11 @@ public interface Backbone {
   /** The smallest input side that still gives a non-empty feature map. */
   int minImageSize();
 
+  /** Where the architecture comes from and the reference parameter count, for the graphs/ file's header. */
+  default String reference() {
+    return "";
+  }
+
   /** Builds the network in {@code layers}' tower; returns the prelogits. */
   Operand<TFloat32> build(Layers layers, Operand<TFloat32> images, BackboneConfig config);
 }

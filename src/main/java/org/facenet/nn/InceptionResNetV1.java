@@ -28,6 +28,12 @@ public final class InceptionResNetV1 implements Backbone {
   }
 
   @Override
+  public String reference() {
+    return "reference: davidsandberg/facenet src/models/inception_resnet_v1.py; about 23.47 M parameters at 512-D, "
+        + "22.78 M at 128-D (REFERENCE.md)";
+  }
+
+  @Override
   public int minImageSize() {
     return 75;
   }
