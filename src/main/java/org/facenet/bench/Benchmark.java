@@ -48,7 +48,7 @@ public final class Benchmark {
     int classes = 100;
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = i % classes;
-    try (TrainingGraph g = TrainingGraph.build(spec, Losses.create(loss), classes, Optimizer.facenet(OptimizerKind.ADAM), 1);
+    try (TrainingGraph g = TrainingGraph.build(spec, Losses.create(loss, org.facenet.loss.LossOptions.defaults()), classes, Optimizer.facenet(OptimizerKind.ADAM), 1);
         Session s = SessionOptions.open(g.graph, threads);
         TFloat32 x = images(pixels, batch, spec.imageSize());
         TInt32 y = TInt32.tensorOf(Shape.of(batch), DataBuffers.of(labels, true, false));

@@ -5,4 +5,12 @@ package org.facenet.loss;
 public interface Loss {
 
   LossOutput build(LossInputs inputs);
+
+  /**
+   * Whether batches must hold several images of each identity (P identities x K images), as metric losses
+   * need; classification losses are fine with uniformly random batches.
+   */
+  default boolean needsIdentityBatches() {
+    return false;
+  }
 }

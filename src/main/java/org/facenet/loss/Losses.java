@@ -4,27 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** The loss registry behind {@code facenet-train --loss NAME}. */
 public final class Losses {
 
-  private static final Map<String, Supplier<Loss>> REGISTRY = new TreeMap<>();
+  private static final Map<String, Function<LossOptions, Loss>> REGISTRY = new TreeMap<>();
 
   static {
-    register("softmax", SoftmaxLoss::new);
+    register("softmax", options -> new SoftmaxLoss());
   }
 
   private Losses() {}
 
-  public static synchronized void register(String name, Supplier<Loss> factory) {
+  public static synchronized void register(String name, Function<LossOptions, Loss> factory) {
     REGISTRY.put(name, factory);
   }
 
-  public static synchronized Loss create(String name) {
-    Supplier<Loss> f = REGISTRY.get(name);
+  public static synchronized Loss create(String name, LossOptions options) {
+    Function<LossOptions, Loss> f = REGISTRY.get(name);
     if (f == null) throw new IllegalArgumentException("unknown loss '" + name + "'; known: " + String.join(", ", names()));
-    return f.get();
+    return f.apply(options);
   }
 
   public static synchronized List<String> names() {
