@@ -1,0 +1,177 @@
+package org.facenet.data;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Decoding, augmentation and batching in parallel with the training step: a producer thread asks the sampler
+ * for a batch's images, decodes and augments them on {@code threads} workers, and queues at most
+ * {@code prefetch} finished batches (bounded memory). An unreadable image is reported once (naming the file),
+ * counted, never drawn again, and replaced in its batch by another image of the same identity.
+ * Augmentation is deterministic given the seed.
+ */
+public final class InputPipeline implements AutoCloseable {
+
+  private static final Batch END = new Batch(new float[0], new int[0], 0, 1);
+
+  private final ImageDataset dataset;
+  private final BatchSampler sampler;
+  private final int imageSize;
+  private final Augmentation augmentation;
+  private final Consumer<String> warnings;
+  private final ExecutorService workers;
+  private final BlockingQueue<Batch> ready;
+  private final Thread producer;
+  private final SplittableRandom random;
+  private final Queue<String> pendingWarnings = new ConcurrentLinkedQueue<>();
+  private final ConcurrentHashMap<Integer, String> bad = new ConcurrentHashMap<>();
+  private volatile RuntimeException failure;
+  private volatile boolean closed;
+  private volatile long producedImages;
+  private volatile long busyNanos;
+
+  public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
+      int prefetch, long seed, Consumer<String> warnings) {
+    this.dataset = dataset;
+    this.sampler = sampler;
+    this.imageSize = imageSize;
+    this.augmentation = augmentation;
+    this.warnings = warnings;
+    this.random = new SplittableRandom(seed);
+    this.ready = new ArrayBlockingQueue<>(Math.max(1, prefetch));
+    this.workers = Executors.newFixedThreadPool(Math.max(1, threads), daemon("facenet-decode"));
+    this.producer = daemon("facenet-input").newThread(this::produce);
+    producer.start();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The next batch (blocks until one is ready); warnings about skipped files are delivered here. */
+  public Batch next() throws InterruptedException {
+    Batch b = ready.take();
+    drainWarnings();
+    if (b == END) {
+      ready.offer(END);
+      throw failure != null ? failure : new IllegalStateException("input pipeline closed");
+    }
+    return b;
+  }
+
+  private void drainWarnings() {
+    for (String w; (w = pendingWarnings.poll()) != null; ) warnings.accept(w);
+  }
+
+  /** Unreadable images skipped so far. */
+  public long skippedCount() {
+    return bad.size();
+  }
+
+  /** The skipped files with the reason, one string each. */
+  public List<String> skippedFiles() {
+    return new ArrayList<>(bad.values());
+  }
+
+  /** The pipeline's own throughput: images produced per second of producer work (waiting for queue space excluded). */
+  public double imagesPerSecond() {
+    long busy = busyNanos;
+    return busy == 0 ? 0 : producedImages / (busy / 1e9);
+  }
+
+  private void produce() {
+    try {
+      while (!closed) {
+        long start = System.nanoTime();
+        Batch batch = assemble(sampler.next());
+        busyNanos += System.nanoTime() - start;
+        producedImages += batch.size;
+        ready.put(batch);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      ready.clear();
+      ready.offer(END);
+    }
+  }
+
+  private Batch assemble(int[] indices) throws InterruptedException {
+    int per = imageSize * imageSize * 3;
+    float[] pixels = new float[indices.length * per];
+    int[] labels = new int[indices.length];
+    List<Future<float[]>> futures = new ArrayList<>(indices.length);
+    SplittableRandom[] randoms = new SplittableRandom[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      int index = indices[i];
+      SplittableRandom r = random.split();
+      randoms[i] = r;
+      futures.add(bad.containsKey(index) ? null : workers.submit(() -> load(index, r)));
+    }
+    for (int i = 0; i < indices.length; i++) {
+      int index = indices[i];
+      float[] img = null;
+      Future<float[]> f = futures.get(i);
+      if (f != null) {
+        try {
+          img = f.get();
+        } catch (ExecutionException e) {
+          markBad(index, e.getCause());
+        }
+      }
+      while (img == null) {
+        index = sampler.replacement(index, j -> !bad.containsKey(j), randoms[i]);
+        try {
+          img = load(index, randoms[i]);
+        } catch (BadImageException | RuntimeException e) {
+          markBad(index, e);
+        }
+      }
+      System.arraycopy(img, 0, pixels, i * per, per);
+      labels[i] = dataset.images().get(index).label();
+    }
+    return new Batch(pixels, labels, indices.length, imageSize);
+  }
+
+  private void markBad(int index, Throwable cause) {
+    String why = cause instanceof BadImageException ? cause.getMessage()
+        : dataset.images().get(index).path() + ": " + cause;
+    if (bad.putIfAbsent(index, why) == null) pendingWarnings.add("skipped " + why);
+    if (bad.size() == dataset.images().size()) {
+      throw new DatasetException(dataset.root() + ": none of its " + bad.size() + " images could be read");
+    }
+  }
+
+  private float[] load(int index, SplittableRandom r) throws BadImageException {
+    BufferedImage img = ImageDecoder.read(dataset.images().get(index).path());
+    return augmentation.apply(img, imageSize, r);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closed = true;
+    producer.interrupt();
+    workers.shutdownNow();
+    producer.join(TimeUnit.SECONDS.toMillis(10));
+    drainWarnings();
+  }
+}
