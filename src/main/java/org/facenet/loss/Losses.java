@@ -13,6 +13,15 @@ public final class Losses {
 
   static {
     register("softmax", options -> new SoftmaxLoss());
+    register("triplet-batch-hard", options -> new TripletLoss(TripletLoss.Variant.BATCH_HARD, options));
+    register("triplet-batch-all", options -> new TripletLoss(TripletLoss.Variant.BATCH_ALL, options));
+    register("triplet-semi-hard", options -> new TripletLoss(TripletLoss.Variant.SEMI_HARD, options));
+    register("contrastive", ContrastiveLoss::new);
+    register("center", CenterLoss::new);
+    register("l2-softmax", L2SoftmaxLoss::new);
+    register("am-softmax", MarginSoftmaxLoss::amSoftmax);
+    register("cosface", MarginSoftmaxLoss::cosFace);
+    register("arcface", MarginSoftmaxLoss::arcFace);
   }
 
   private Losses() {}
@@ -24,7 +33,7 @@ public final class Losses {
   public static synchronized Loss create(String name, LossOptions options) {
     Function<LossOptions, Loss> f = REGISTRY.get(name);
     if (f == null) throw new IllegalArgumentException("unknown loss '" + name + "'; known: " + String.join(", ", names()));
-    return f.apply(options);
+    return PrelogitsNormPenalty.wrap(f.apply(options), options);
   }
 
   public static synchronized List<String> names() {

@@ -81,6 +81,12 @@ public final class ProgressDisplay {
     Double acc = diagnostics.get("accuracy");
     if (acc != null) sb.append(String.format(Locale.ROOT, "  acc %.3f", acc));
     sb.append(String.format(Locale.ROOT, "  lr %.2g  %.1f img/s  ETA %s", lr, rate, duration(eta)));
+    if (!terminal) {
+      // Plain lines (logs, CI) carry every loss term and mining statistic; the bar stays short.
+      diagnostics.forEach((name, v) -> {
+        if (!name.equals("accuracy")) sb.append(String.format(Locale.ROOT, "  %s %.4g", name, v));
+      });
+    }
     return sb.toString();
   }
 

@@ -1,0 +1,60 @@
+package org.facenet.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.facenet.embed.DirectoryEmbedder;
+import org.facenet.embed.Embedder;
+import org.facenet.embed.EmbeddingsCsv;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code facenet embed DIR --model MODEL}: one CSV row of embedding per image. */
+@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Embed every image below DIR (recursively) with an exported SavedModel and write a CSV "
+        + "'path,label,e0..e{D-1}' (label: the parent folder's name).",
+        "Unreadable images are skipped, listed on stderr and counted; the exit code is non-zero only if "
+            + "nothing could be embedded."})
+final class EmbedCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "Folder of images (.jpg .jpeg .png, any case).")
+  Path dir;
+
+  @Option(names = "--model", paramLabel = "MODEL_DIR", required = true,
+      description = "SavedModel folder written by facenet-train (RUN/saved_model).")
+  Path model;
+
+  @Option(names = "--out", paramLabel = "CSV", defaultValue = "embeddings.csv",
+      description = "Output CSV, written whole or not at all (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+      description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+      description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> files = DirectoryEmbedder.listImages(dir);
+    if (files.isEmpty()) throw new IllegalArgumentException(dir + ": no .jpg, .jpeg or .png images below this folder");
+    try (Embedder embedder = Embedder.load(model)) {
+      long t0 = System.nanoTime();
+      DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads)
+          .embed(files, msg -> System.err.println("warning: " + msg));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (result.rows().isEmpty()) {
+        System.err.printf("error: none of the %d image(s) could be read; nothing written%n", files.size());
+        return 1;
+      }
+      EmbeddingsCsv.write(out, result.rows());
+      System.out.printf("embedded %d image(s) in %.1f s (%.1f images/s), skipped %d unreadable; %d-D embeddings -> %s%n",
+          result.rows().size(), seconds, result.rows().size() / seconds, result.skipped().size(),
+          embedder.embeddingSize(), out);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package org.facenet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code facenet} command; the tools/ launchers call its subcommands. */
+@Command(name = "facenet", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Train, export and use FaceNet-style face embedding models on TensorFlow Java.",
+    subcommands = {TrainCommand.class, EmbedCommand.class, VerifyCommand.class, SynthCommand.class, GraphCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class FacenetCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad input or usage, 3 diverged). */
+  public static int execute(String... args) {
+    return new CommandLine(new FacenetCommand()).setExecutionExceptionHandler(new ErrorHandler()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,16 @@
+package org.facenet.cli;
+
+/**
+ * Defaults that differ between a run on the user's data (the published architecture and recipe) and the
+ * default run on the embedded synthetic data set (a reduced model that trains in a few minutes on 2 cores).
+ * A value set on the command line always wins.
+ */
+record Preset(String name, Integer imageSize, int embeddingSize, float width, float depth, int batchSize, int epochSize,
+    int maxEpochs, double learningRate) {
+
+  /** facenet's published recipe (VGGFace2 model): full Inception-ResNet-v1, 512-D, batch 90, 1000 batches an epoch. */
+  static final Preset DATA = new Preset("data", null, 512, 1f, 1f, 90, 1000, 100, 0.05);
+
+  /** The embedded default: 96 px, width 0.5, depth 0.2 (1-2-1 blocks), 128-D, 1200 steps of 64. */
+  static final Preset SYNTHETIC = new Preset("synthetic", 96, 128, 0.5f, 0.2f, 64, 200, 6, 0.05);
+}

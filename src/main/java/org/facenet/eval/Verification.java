@@ -1,0 +1,546 @@
+package org.facenet.eval;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * LFW-style face verification metrics with k-fold cross-validation, reproducing davidsandberg/facenet's
+ * {@code lfw.evaluate} ({@code facenet.calculate_roc} and {@code facenet.calculate_val}) together with the AUC and EER
+ * computed in {@code validate_on_lfw.py}.
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Folds: {@code sklearn.model_selection.KFold(n_splits=folds, shuffle=False)}: contiguous test folds, the first
+ *       {@code pairs % folds} folds having one extra pair; the training set of a fold is every other pair.</li>
+ *   <li>A pair is predicted "same" iff {@code distance < threshold} (strict).</li>
+ *   <li>Accuracy: thresholds {@code i * 0.01}, i = 0..399 ({@code np.arange(0, 4, 0.01)}). For each fold the
+ *       threshold with the highest training-fold accuracy is chosen (the first one on ties, like
+ *       {@code np.argmax}) and the accuracy on the test fold is recorded. Reported: mean and population standard
+ *       deviation ({@code np.std}) of the per-fold accuracies, and the mean of the chosen thresholds.</li>
+ *   <li>ROC: per threshold, the mean over folds of the test-fold tpr = tp/(tp+fn) and fpr = fp/(fp+tn) (0 when the
+ *       denominator is 0).</li>
+ *   <li>VAL@FAR: thresholds {@code i * 0.001}, i = 0..3999. Per fold, the false accept rate on the training folds is
+ *       computed at every threshold; if its maximum is {@code >= farTarget} the threshold is
+ *       {@code interp1d(far_train, thresholds, kind='slinear')(farTarget)}, otherwise 0. The validation rate
+ *       (true accepts / same pairs) and false accept rate on the test fold at that threshold are recorded.
+ *       <p>far_train is non-decreasing and has long runs of equal values. Current scipy refuses duplicate x for
+ *       'slinear' ("Expect x to not have duplicates"); the scipy releases facenet was written against built the
+ *       degree-1 B-spline with knots {@code r_[x[0], x, x[-1]]} and coefficients y directly, which is
+ *       right-continuous: at a value shared by several thresholds it gives the <em>largest</em> of those
+ *       thresholds, and between two distinct far values it interpolates linearly from the last threshold of the
+ *       lower run to the first threshold of the higher run. This is what is implemented (with the same
+ *       arithmetic as scipy's de Boor evaluation). One deliberate deviation: at exactly the maximum far value,
+ *       when that value is repeated, old scipy evaluated a degenerate knot interval and returned 0; here the
+ *       right-continuous rule (largest threshold) is used, as {@code np.interp} would.</p></li>
+ *   <li>If a test fold has no same (or no different) pairs the fold's validation rate (or far) is NaN, and if the
+ *       training folds have no different pairs the fold's FAR threshold is undefined and both are NaN (facenet
+ *       raises ZeroDivisionError in these cases).</li>
+ *   <li>AUC: {@code sklearn.metrics.auc(fpr, tpr)} on the mean ROC, i.e. the trapezoid rule over the points in
+ *       threshold order; fpr is non-decreasing in the threshold so the area is non-negative.</li>
+ *   <li>EER: {@code brentq(lambda x: 1 - x - interp1d(fpr, tpr)(x), 0, 1)}. interp1d's linear kind (np.interp) is
+ *       right-continuous at repeated fpr values as well, so {@code 1 - x - tpr(x)} is strictly decreasing and
+ *       piecewise linear with possible downward jumps; its root is computed exactly (at a jump the root is the
+ *       jump's location, which is where brentq converges). If the mean ROC does not reach the root (its largest
+ *       fpr is below the EER, where scipy would raise "above the interpolation range") the EER is NaN.</li>
+ *   <li>With {@link Options#subtractMean()}: per fold, the mean of the training-fold embeddings of both sides
+ *       (concatenated) is subtracted from every embedding before computing the distances of that fold.</li>
+ * </ul>
+ * Arithmetic is in double precision (facenet works in the embeddings' float32), so results can differ from a float32
+ * run only when a distance lies within float32 rounding of a threshold.
+ */
+public final class Verification {
+
+    /** Number of accuracy/ROC thresholds: 0, 0.01, ..., 3.99. */
+    public static final int ROC_THRESHOLD_COUNT = 400;
+    /** Step of the accuracy/ROC thresholds. */
+    public static final double ROC_THRESHOLD_STEP = 0.01;
+    /** Number of VAL@FAR thresholds: 0, 0.001, ..., 3.999. */
+    public static final int VAL_THRESHOLD_COUNT = 4000;
+    /** Step of the VAL@FAR thresholds. */
+    public static final double VAL_THRESHOLD_STEP = 0.001;
+
+    private Verification() {
+    }
+
+    /**
+     * Evaluation options.
+     *
+     * @param folds        number of cross-validation folds (at least 2)
+     * @param distance     distance between the two embeddings of a pair
+     * @param subtractMean subtract the training folds' mean embedding before computing distances
+     * @param farTarget    target false accept rate for VAL@FAR, in [0, 1]
+     */
+    public record Options(int folds, Distance distance, boolean subtractMean, double farTarget) {
+
+        public Options {
+            if (folds < 2) {
+                throw new IllegalArgumentException("folds must be at least 2, got " + folds);
+            }
+            Objects.requireNonNull(distance, "distance");
+            checkFarTarget(farTarget);
+        }
+
+        /** facenet's defaults: 10 folds, squared Euclidean distance, no mean subtraction, FAR target 1e-3. */
+        public static Options defaults() {
+            return new Options(10, Distance.SQUARED_EUCLIDEAN, false, 1e-3);
+        }
+
+        public Options withFolds(int newFolds) {
+            return new Options(newFolds, distance, subtractMean, farTarget);
+        }
+
+        public Options withDistance(Distance newDistance) {
+            return new Options(folds, newDistance, subtractMean, farTarget);
+        }
+
+        public Options withSubtractMean(boolean newSubtractMean) {
+            return new Options(folds, distance, newSubtractMean, farTarget);
+        }
+
+        public Options withFarTarget(double newFarTarget) {
+            return new Options(folds, distance, subtractMean, newFarTarget);
+        }
+    }
+
+    /** The accuracy/ROC thresholds {@code np.arange(0, 4, 0.01)}. */
+    public static double[] rocThresholds() {
+        return grid(ROC_THRESHOLD_COUNT, ROC_THRESHOLD_STEP);
+    }
+
+    /** The VAL@FAR thresholds {@code np.arange(0, 4, 0.001)}. */
+    public static double[] valThresholds() {
+        return grid(VAL_THRESHOLD_COUNT, VAL_THRESHOLD_STEP);
+    }
+
+    private static double[] grid(int count, double step) {
+        double[] t = new double[count];
+        for (int i = 0; i < count; i++) {
+            t[i] = i * step; // numpy's arange computes start + i * step, identical for start = 0
+        }
+        return t;
+    }
+
+    /**
+     * Evaluates pairs of embeddings: pair {@code i} is ({@code first[i]}, {@code second[i]}) and {@code same[i]} says
+     * whether both show the same identity.
+     *
+     * @throws IllegalArgumentException if the arrays are null or of different lengths, embeddings are null or of
+     *                                  different dimensions, there are fewer pairs than folds, or a distance is NaN
+     */
+    public static VerificationResult evaluate(float[][] first, float[][] second, boolean[] same, Options options) {
+        Objects.requireNonNull(options, "options");
+        if (first == null || second == null || same == null) {
+            throw new IllegalArgumentException("first, second and same must not be null");
+        }
+        if (first.length != second.length || first.length != same.length) {
+            throw new IllegalArgumentException("pair arrays have different lengths: first=" + first.length
+                    + ", second=" + second.length + ", same=" + same.length);
+        }
+        int n = first.length;
+        checkPairsAndFolds(n, options.folds());
+        int dim = checkEmbeddings(first, second);
+
+        double[][] a = new double[n][];
+        double[][] b = new double[n][];
+        for (int i = 0; i < n; i++) {
+            a[i] = Distance.toDouble(first[i]);
+            b[i] = Distance.toDouble(second[i]);
+        }
+        int[] starts = foldStarts(n, options.folds());
+        double[][] foldDistances = new double[options.folds()][];
+        if (!options.subtractMean()) {
+            double[] d = distances(a, b, null, options.distance());
+            Arrays.fill(foldDistances, d);
+        } else {
+            for (int f = 0; f < options.folds(); f++) {
+                double[] mean = new double[dim];
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i >= starts[f] && i < starts[f + 1]) {
+                        continue;
+                    }
+                    for (int k = 0; k < dim; k++) {
+                        mean[k] += a[i][k] + b[i][k];
+                    }
+                    count += 2;
+                }
+                for (int k = 0; k < dim; k++) {
+                    mean[k] /= count;
+                }
+                foldDistances[f] = distances(a, b, mean, options.distance());
+            }
+        }
+        return compute(foldDistances, same, starts, options.farTarget());
+    }
+
+    /**
+     * Evaluates precomputed pair distances (already including any mean subtraction).
+     *
+     * @throws IllegalArgumentException if the arrays are null or of different lengths, {@code folds < 2}, there are
+     *                                  fewer pairs than folds, a distance is NaN, or farTarget is not in [0, 1]
+     */
+    public static VerificationResult evaluateDistances(double[] distances, boolean[] same, int folds,
+            double farTarget) {
+        if (distances == null || same == null) {
+            throw new IllegalArgumentException("distances and same must not be null");
+        }
+        if (distances.length != same.length) {
+            throw new IllegalArgumentException("pair arrays have different lengths: distances=" + distances.length
+                    + ", same=" + same.length);
+        }
+        if (folds < 2) {
+            throw new IllegalArgumentException("folds must be at least 2, got " + folds);
+        }
+        checkFarTarget(farTarget);
+        int n = distances.length;
+        checkPairsAndFolds(n, folds);
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(distances[i])) {
+                throw new IllegalArgumentException("distance of pair " + i + " is NaN");
+            }
+        }
+        double[][] foldDistances = new double[folds][];
+        Arrays.fill(foldDistances, distances.clone());
+        return compute(foldDistances, same.clone(), foldStarts(n, folds), farTarget);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private static void checkFarTarget(double farTarget) {
+        if (!(farTarget >= 0.0 && farTarget <= 1.0)) {
+            throw new IllegalArgumentException("farTarget must be in [0, 1], got " + farTarget);
+        }
+    }
+
+    private static void checkPairsAndFolds(int pairs, int folds) {
+        if (pairs < folds) {
+            throw new IllegalArgumentException(
+                    "need at least as many pairs as folds: " + pairs + " pairs for " + folds + " folds");
+        }
+    }
+
+    private static int checkEmbeddings(float[][] first, float[][] second) {
+        int dim = -1;
+        for (int i = 0; i < first.length; i++) {
+            if (first[i] == null || second[i] == null) {
+                throw new IllegalArgumentException("embedding of pair " + i + " is null");
+            }
+            if (dim < 0) {
+                dim = first[i].length;
+                if (dim == 0) {
+                    throw new IllegalArgumentException("embeddings must not be empty");
+                }
+            }
+            if (first[i].length != dim || second[i].length != dim) {
+                throw new IllegalArgumentException("embeddings of pair " + i + " have dimensions " + first[i].length
+                        + " and " + second[i].length + ", expected " + dim);
+            }
+        }
+        return dim;
+    }
+
+    private static double[] distances(double[][] a, double[][] b, double[] mean, Distance distance) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            double[] x = a[i];
+            double[] y = b[i];
+            if (mean != null) {
+                x = x.clone();
+                y = y.clone();
+                for (int k = 0; k < mean.length; k++) {
+                    x[k] -= mean[k];
+                    y[k] -= mean[k];
+                }
+            }
+            d[i] = distance.compute(x, y);
+            if (Double.isNaN(d[i])) {
+                throw new IllegalArgumentException("distance of pair " + i + " is NaN"
+                        + (distance == Distance.ANGULAR ? " (zero-norm embedding with ANGULAR distance?)" : ""));
+            }
+        }
+        return d;
+    }
+
+    /** Start index of each KFold test fold plus {@code n} at the end (sklearn: first n % folds folds get +1). */
+    static int[] foldStarts(int n, int folds) {
+        int[] starts = new int[folds + 1];
+        int base = n / folds;
+        int extra = n % folds;
+        for (int f = 0; f < folds; f++) {
+            starts[f + 1] = starts[f] + base + (f < extra ? 1 : 0);
+        }
+        return starts;
+    }
+
+    /** Sorted distances of one subset of pairs, split by label. */
+    private record Split(double[] pos, double[] neg) {
+        static Split of(double[] dist, boolean[] same, int from, int to, boolean complement) {
+            int n = dist.length;
+            int posCount = 0;
+            int negCount = 0;
+            for (int i = 0; i < n; i++) {
+                if ((i >= from && i < to) != complement) {
+                    if (same[i]) {
+                        posCount++;
+                    } else {
+                        negCount++;
+                    }
+                }
+            }
+            double[] pos = new double[posCount];
+            double[] neg = new double[negCount];
+            int p = 0;
+            int q = 0;
+            for (int i = 0; i < n; i++) {
+                if ((i >= from && i < to) != complement) {
+                    if (same[i]) {
+                        pos[p++] = dist[i];
+                    } else {
+                        neg[q++] = dist[i];
+                    }
+                }
+            }
+            Arrays.sort(pos);
+            Arrays.sort(neg);
+            return new Split(pos, neg);
+        }
+
+        int size() {
+            return pos.length + neg.length;
+        }
+    }
+
+    /** Number of values in the sorted array strictly below t. */
+    static int countBelow(double[] sorted, double t) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static VerificationResult compute(double[][] foldDistances, boolean[] same, int[] starts,
+            double farTarget) {
+        int folds = starts.length - 1;
+        int n = same.length;
+        double[] rocT = rocThresholds();
+        double[] valT = valThresholds();
+        int nr = rocT.length;
+
+        double[] tprSum = new double[nr];
+        double[] fprSum = new double[nr];
+        double[] accuracy = new double[folds];
+        double[] bestThreshold = new double[folds];
+        double[] val = new double[folds];
+        double[] far = new double[folds];
+
+        for (int f = 0; f < folds; f++) {
+            double[] dist = foldDistances[f];
+            Split train = Split.of(dist, same, starts[f], starts[f + 1], true);
+            Split test = Split.of(dist, same, starts[f], starts[f + 1], false);
+
+            // --- accuracy: best threshold on the training folds (first maximum, as np.argmax)
+            int best = 0;
+            double bestAcc = Double.NEGATIVE_INFINITY;
+            for (int t = 0; t < nr; t++) {
+                double acc = accuracy(train, rocT[t]);
+                if (acc > bestAcc) {
+                    bestAcc = acc;
+                    best = t;
+                }
+            }
+            bestThreshold[f] = rocT[best];
+            accuracy[f] = accuracy(test, rocT[best]);
+
+            // --- ROC on the test fold
+            for (int t = 0; t < nr; t++) {
+                int tp = countBelow(test.pos, rocT[t]);
+                int fp = countBelow(test.neg, rocT[t]);
+                // tp+fn == number of positives, fp+tn == number of negatives
+                tprSum[t] += test.pos.length == 0 ? 0.0 : (double) tp / test.pos.length;
+                fprSum[t] += test.neg.length == 0 ? 0.0 : (double) fp / test.neg.length;
+            }
+
+            // --- VAL@FAR
+            double threshold;
+            if (train.neg.length == 0) {
+                threshold = Double.NaN;
+            } else {
+                double[] farTrain = new double[valT.length];
+                double maxFar = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t < valT.length; t++) {
+                    farTrain[t] = (double) countBelow(train.neg, valT[t]) / train.neg.length;
+                    maxFar = Math.max(maxFar, farTrain[t]);
+                }
+                threshold = maxFar >= farTarget ? slinearInterp(farTrain, valT, farTarget) : 0.0;
+            }
+            if (Double.isNaN(threshold)) {
+                val[f] = Double.NaN;
+                far[f] = Double.NaN;
+            } else {
+                val[f] = test.pos.length == 0 ? Double.NaN
+                        : (double) countBelow(test.pos, threshold) / test.pos.length;
+                far[f] = test.neg.length == 0 ? Double.NaN
+                        : (double) countBelow(test.neg, threshold) / test.neg.length;
+            }
+        }
+
+        double[] tpr = new double[nr];
+        double[] fpr = new double[nr];
+        for (int t = 0; t < nr; t++) {
+            tpr[t] = tprSum[t] / folds;
+            fpr[t] = fprSum[t] / folds;
+        }
+        RocCurve roc = new RocCurve(rocT, tpr, fpr);
+        return new VerificationResult(mean(accuracy), std(accuracy), mean(val), std(val), mean(far),
+                mean(bestThreshold), auc(fpr, tpr), eer(fpr, tpr), n, folds, roc);
+    }
+
+    private static double accuracy(Split s, double threshold) {
+        int tp = countBelow(s.pos, threshold);
+        int tn = s.neg.length - countBelow(s.neg, threshold);
+        return (double) (tp + tn) / s.size();
+    }
+
+    static double mean(double[] v) {
+        double sum = 0.0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
+    }
+
+    /** Population standard deviation, like {@code np.std}. */
+    static double std(double[] v) {
+        double m = mean(v);
+        double sum = 0.0;
+        for (double x : v) {
+            sum += (x - m) * (x - m);
+        }
+        return Math.sqrt(sum / v.length);
+    }
+
+    /**
+     * {@code interp1d(x, y, kind='slinear')(q)} as computed by the degree-1 B-spline with knots
+     * {@code r_[x[0], x, x[-1]]} (see the class comment for repeated x). Points are stably sorted by x first, as
+     * interp1d does. Returns NaN when q is outside [min x, max x].
+     */
+    static double slinearInterp(double[] x, double[] y, double q) {
+        double[][] sorted = stableSortByX(x, y);
+        double[] xs = sorted[0];
+        double[] ys = sorted[1];
+        int n = xs.length;
+        if (!(q >= xs[0] && q <= xs[n - 1])) {
+            return Double.NaN;
+        }
+        int j = countAtOrBelow(xs, q) - 1; // last index with xs[j] <= q
+        if (j >= n - 1) {
+            return ys[n - 1];
+        }
+        // xs[j] <= q < xs[j + 1]; de Boor recursion for k = 1 as in scipy's _deBoor_D
+        double xa = xs[j];
+        double xb = xs[j + 1];
+        double w = 1.0 / (xb - xa);
+        return ys[j] * (w * (xb - q)) + ys[j + 1] * (w * (q - xa));
+    }
+
+    private static int countAtOrBelow(double[] sorted, double q) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= q) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static double[][] stableSortByX(double[] x, double[] y) {
+        boolean sorted = true;
+        for (int i = 1; i < x.length && sorted; i++) {
+            sorted = x[i - 1] <= x[i];
+        }
+        if (sorted) {
+            return new double[][] {x, y};
+        }
+        Integer[] idx = new Integer[x.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (p, q) -> Double.compare(x[p], x[q])); // merge sort: stable
+        double[] xs = new double[x.length];
+        double[] ys = new double[x.length];
+        for (int i = 0; i < idx.length; i++) {
+            xs[i] = x[idx[i]];
+            ys[i] = y[idx[i]];
+        }
+        return new double[][] {xs, ys};
+    }
+
+    /** {@code sklearn.metrics.auc(fpr, tpr)}: trapezoid rule in the given order, sign fixed for decreasing x. */
+    static double auc(double[] x, double[] y) {
+        boolean anyDecrease = false;
+        boolean anyIncrease = false;
+        double area = 0.0;
+        for (int i = 1; i < x.length; i++) {
+            double dx = x[i] - x[i - 1];
+            anyDecrease |= dx < 0;
+            anyIncrease |= dx > 0;
+            area += dx * (y[i] + y[i - 1]) / 2.0;
+        }
+        if (anyDecrease && anyIncrease) {
+            throw new IllegalStateException("x is neither increasing nor decreasing"); // impossible for a mean ROC
+        }
+        return anyDecrease ? -area : area;
+    }
+
+    /**
+     * Root of {@code 1 - x - interp(fpr, tpr)(x)} on [0, 1] where interp is right-continuous linear interpolation
+     * (np.interp); NaN when the curve does not reach the root.
+     */
+    static double eer(double[] fpr, double[] tpr) {
+        double[][] sorted = stableSortByX(fpr, tpr);
+        double[] xs = sorted[0];
+        double[] ys = sorted[1];
+        int n = xs.length;
+        if (n == 0 || xs[0] > 0.0) {
+            return Double.NaN;
+        }
+        // runs of equal x: value at the run's x is the last y of the run; coming from the left, the first y
+        int i = 0;
+        double prevX = Double.NaN;
+        double prevG = Double.NaN;
+        while (i < n) {
+            int runEnd = i;
+            while (runEnd + 1 < n && xs[runEnd + 1] == xs[i]) {
+                runEnd++;
+            }
+            double x = xs[i];
+            double gLeft = 1.0 - x - ys[i];
+            double gAt = 1.0 - x - ys[runEnd];
+            if (i > 0 && gLeft <= 0.0) {
+                // prevG > 0: the root lies on the segment (prevX, x]
+                if (gLeft == 0.0) {
+                    return x;
+                }
+                return prevX + prevG * (x - prevX) / (prevG - gLeft);
+            }
+            if (gAt <= 0.0) {
+                return x; // zero at x, or downward jump through zero at x
+            }
+            prevX = x;
+            prevG = gAt;
+            i = runEnd + 1;
+        }
+        return Double.NaN;
+    }
+}

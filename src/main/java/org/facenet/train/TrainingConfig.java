@@ -1,0 +1,124 @@
+package org.facenet.train;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.facenet.data.Augmentation;
+import org.facenet.io.AtomicFiles;
+import org.facenet.loss.LossOptions;
+import org.facenet.nn.ModelSpec;
+
+/**
+ * A training run's settings, saved as {@code RUN/run.properties} so that {@code --resume RUN} rebuilds
+ * the same graph and continues the same schedule.
+ *
+ * @param learningRate     the constant rate, used when {@code scheduleFile} is null
+ * @param scheduleFile     facenet's "epoch: lr" file, or null
+ * @param epochSize        optimizer steps per epoch
+ * @param checkpointEvery  steps between checkpoints (and one at the end)
+ * @param pairsFile        LFW-format pairs for the held-out evaluation after export, or null
+ * @param pairsDir         the folder the pairs' names resolve in
+ * @param tfThreads        TensorFlow intra-op threads (0: TensorFlow decides)
+ * @param inputThreads     image decoding threads
+ * @param peoplePerBatch   identities per batch for losses that need identity batches (P)
+ * @param imagesPerPerson  images per identity in such batches (K); the batch is then P x K
+ */
+public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
+    OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
+    long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
+    int inputThreads, int peoplePerBatch, int imagesPerPerson) {
+
+  public TrainingConfig {
+    if (maxEpochs < 1) throw new IllegalArgumentException("--max-epochs must be >= 1, got " + maxEpochs);
+    if (epochSize < 1) throw new IllegalArgumentException("--epoch-size must be >= 1, got " + epochSize);
+    if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    if (checkpointEvery < 1) throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
+    if (minImagesPerClass < 1) throw new IllegalArgumentException("--min-images-per-class must be >= 1");
+    if (scheduleFile == null && !(learningRate > 0)) {
+      throw new IllegalArgumentException("--learning-rate must be > 0, got " + learningRate);
+    }
+    if (peoplePerBatch < 1 || imagesPerPerson < 1) {
+      throw new IllegalArgumentException("--people-per-batch and --images-per-person must be >= 1");
+    }
+    if ((pairsFile == null) != (pairsDir == null)) {
+      throw new IllegalArgumentException("--pairs and --pairs-dir go together");
+    }
+  }
+
+  public long totalSteps() {
+    return (long) maxEpochs * epochSize;
+  }
+
+  public LearningRateSchedule schedule() throws IOException {
+    return scheduleFile == null ? LearningRateSchedule.constant(learningRate) : LearningRateSchedule.parse(scheduleFile);
+  }
+
+  public TrainingConfig withMaxEpochs(int epochs) {
+    return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
+        epochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
+        peoplePerBatch, imagesPerPerson);
+  }
+
+  public void save(Path file) throws IOException {
+    Properties p = new Properties();
+    model.store(p);
+    p.setProperty("loss", loss);
+    lossOptions.store(p);
+    p.setProperty("people_per_batch", Integer.toString(peoplePerBatch));
+    p.setProperty("images_per_person", Integer.toString(imagesPerPerson));
+    p.setProperty("data_dir", dataDir.toAbsolutePath().toString());
+    p.setProperty("min_images_per_class", Integer.toString(minImagesPerClass));
+    p.setProperty("optimizer", optimizer.name());
+    p.setProperty("learning_rate", Double.toString(learningRate));
+    if (scheduleFile != null) p.setProperty("learning_rate_schedule_file", scheduleFile.toAbsolutePath().toString());
+    p.setProperty("max_epochs", Integer.toString(maxEpochs));
+    p.setProperty("epoch_size", Integer.toString(epochSize));
+    p.setProperty("batch_size", Integer.toString(batchSize));
+    p.setProperty("seed", Long.toString(seed));
+    p.setProperty("random_crop", Boolean.toString(augmentation.randomCrop()));
+    p.setProperty("random_flip", Boolean.toString(augmentation.flip()));
+    p.setProperty("random_rotate", Float.toString(augmentation.maxRotationDegrees()));
+    p.setProperty("checkpoint_every", Integer.toString(checkpointEvery));
+    if (pairsFile != null) {
+      p.setProperty("pairs_file", pairsFile.toAbsolutePath().toString());
+      p.setProperty("pairs_dir", pairsDir.toAbsolutePath().toString());
+    }
+    p.setProperty("tf_threads", Integer.toString(tfThreads));
+    p.setProperty("input_threads", Integer.toString(inputThreads));
+    AtomicFiles.write(file, out -> {
+      try (Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+        p.store(w, "facenet-java training run");
+      }
+    });
+  }
+
+  public static TrainingConfig load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": not a training run (run.properties missing)");
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    try {
+      String schedule = p.getProperty("learning_rate_schedule_file");
+      String pairs = p.getProperty("pairs_file");
+      return new TrainingConfig(ModelSpec.load(p), p.getProperty("loss"), LossOptions.load(p),
+          Path.of(p.getProperty("data_dir")),
+          Integer.parseInt(p.getProperty("min_images_per_class")), OptimizerKind.valueOf(p.getProperty("optimizer")),
+          Double.parseDouble(p.getProperty("learning_rate")), schedule == null ? null : Path.of(schedule),
+          Integer.parseInt(p.getProperty("max_epochs")), Integer.parseInt(p.getProperty("epoch_size")),
+          Integer.parseInt(p.getProperty("batch_size")), Long.parseLong(p.getProperty("seed")),
+          new Augmentation(Boolean.parseBoolean(p.getProperty("random_crop")),
+              Boolean.parseBoolean(p.getProperty("random_flip")), Float.parseFloat(p.getProperty("random_rotate"))),
+          Integer.parseInt(p.getProperty("checkpoint_every")), pairs == null ? null : Path.of(pairs),
+          pairs == null ? null : Path.of(p.getProperty("pairs_dir")), Integer.parseInt(p.getProperty("tf_threads")),
+          Integer.parseInt(p.getProperty("input_threads")), Integer.parseInt(p.getProperty("people_per_batch")),
+          Integer.parseInt(p.getProperty("images_per_person")));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(file + ": cannot read the run settings: " + e.getMessage(), e);
+    }
+  }
+}
