@@ -128,6 +128,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
   int inputThreads;
 
+  @Option(names = "--xla", description = "Compile the training graph with TensorFlow's XLA JIT (GlobalJitLevel ON_1).")
+  boolean xla;
+
   @Option(names = "--no-export", description = "Skip the SavedModel export and the held-out evaluation.")
   boolean noExport;
 
@@ -191,6 +194,6 @@ final class TrainCommand implements Callable<Integer> {
         learningRate != null ? learningRate : preset.learningRate(), scheduleFile,
         maxEpochs != null ? maxEpochs : preset.maxEpochs(), epochSize != null ? epochSize : preset.epochSize(),
         batchSize != null ? batchSize : preset.batchSize(), seed, new Augmentation(randomCrop, randomFlip, randomRotate),
-        checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson);
+        checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla);
   }
 }

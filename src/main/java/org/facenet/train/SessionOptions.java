@@ -11,8 +11,23 @@ public final class SessionOptions {
 
   /** A session on {@code graph}; {@code threads} > 0 fixes TensorFlow's intra-op thread pool size. */
   public static Session open(Graph graph, int threads) {
+    return open(graph, threads, false);
+  }
+
+  /**
+   * A session on {@code graph}. Ops go to the GPU when TensorFlow's GPU library is loaded and sees one (soft
+   * placement falls back to the CPU for ops without a GPU kernel); GPU memory grows as needed instead of being
+   * taken whole. {@code threads} > 0 fixes the intra-op pool (inter-op: at most 2); {@code xla} turns on
+   * TensorFlow's JIT compilation of the graph (GlobalJitLevel ON_1).
+   */
+  public static Session open(Graph graph, int threads, boolean xla) {
     ConfigProto.Builder config = ConfigProto.newBuilder().setAllowSoftPlacement(true);
+    config.getGpuOptionsBuilder().setAllowGrowth(true);
     if (threads > 0) config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(Math.min(2, threads));
+    if (xla) {
+      config.getGraphOptionsBuilder().getOptimizerOptionsBuilder()
+          .setGlobalJitLevel(org.tensorflow.proto.OptimizerOptions.GlobalJitLevel.ON_1);
+    }
     return new Session(graph, config.build());
   }
 }

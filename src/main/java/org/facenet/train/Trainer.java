@@ -84,7 +84,7 @@ public final class Trainer {
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
             Optimizer.facenet(config.optimizer()), config.seed());
-        Session session = SessionOptions.open(g.graph, config.tfThreads())) {
+        Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla())) {
       Optional<Path> latest = checkpoints.latest();
       long step;
       Path lastCheckpoint;

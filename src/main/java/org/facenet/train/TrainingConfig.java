@@ -26,11 +26,12 @@ import org.facenet.nn.ModelSpec;
  * @param inputThreads     image decoding threads
  * @param peoplePerBatch   identities per batch for losses that need identity batches (P)
  * @param imagesPerPerson  images per identity in such batches (K); the batch is then P x K
+ * @param xla              TensorFlow's XLA JIT compilation of the training graph
  */
 public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
     OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
     long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
-    int inputThreads, int peoplePerBatch, int imagesPerPerson) {
+    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla) {
 
   public TrainingConfig {
     if (maxEpochs < 1) throw new IllegalArgumentException("--max-epochs must be >= 1, got " + maxEpochs);
@@ -60,7 +61,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
   public TrainingConfig withMaxEpochs(int epochs) {
     return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
         epochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson);
+        peoplePerBatch, imagesPerPerson, xla);
   }
 
   public void save(Path file) throws IOException {
@@ -89,6 +90,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
     }
     p.setProperty("tf_threads", Integer.toString(tfThreads));
     p.setProperty("input_threads", Integer.toString(inputThreads));
+    p.setProperty("xla", Boolean.toString(xla));
     AtomicFiles.write(file, out -> {
       try (Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
         p.store(w, "facenet-java training run");
@@ -116,7 +118,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
           Integer.parseInt(p.getProperty("checkpoint_every")), pairs == null ? null : Path.of(pairs),
           pairs == null ? null : Path.of(p.getProperty("pairs_dir")), Integer.parseInt(p.getProperty("tf_threads")),
           Integer.parseInt(p.getProperty("input_threads")), Integer.parseInt(p.getProperty("people_per_batch")),
-          Integer.parseInt(p.getProperty("images_per_person")));
+          Integer.parseInt(p.getProperty("images_per_person")), Boolean.parseBoolean(p.getProperty("xla", "false")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + ": cannot read the run settings: " + e.getMessage(), e);
     }

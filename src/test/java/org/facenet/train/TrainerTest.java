@@ -53,7 +53,7 @@ public class TrainerTest {
 
   public static TrainingConfig config(Path data, int epochs, double lr, OptimizerKind optimizer) {
     return new TrainingConfig(TINY, "softmax", LossOptions.defaults(), data, 1, optimizer, lr, null, epochs, 5, 8, 1,
-        new Augmentation(false, true, 0f), 5, null, null, 0, 1, 4, 2);
+        new Augmentation(false, true, 0f), 5, null, null, 0, 1, 4, 2, false);
   }
 
   @Test
