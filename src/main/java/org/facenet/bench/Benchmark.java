@@ -82,6 +82,44 @@ public final class Benchmark {
     return new Row(spec.backbone(), spec.imageSize(), batch, train, embed, gflops, params);
   }
 
+  /**
+   * The input pipeline alone (decode, augmentation, batching on {@code threads} workers): images/s over
+   * {@code batches} batches after one warm-up batch, as fast as the pipeline produces them.
+   */
+  public static double pipeline(org.facenet.data.ImageDataset dataset, int imageSize, int batch,
+      org.facenet.data.Augmentation augmentation, int threads, int batches) throws InterruptedException {
+    try (org.facenet.data.InputPipeline p = new org.facenet.data.InputPipeline(dataset,
+        new org.facenet.data.RandomBatchSampler(dataset.images().size(), batch, 1), imageSize, augmentation, threads, 4, 1,
+        w -> { })) {
+      p.next();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < batches; i++) p.next();
+      return batches * (double) batch / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** GFLOP/s of a large float32 matrix product (n x n by n x n) in TensorFlow on this machine: the CPU's ceiling. */
+  public static double matmulGflops(int n, int repeats, int threads) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new long[] {n, n}), TFloat32.class);
+      Operand<TFloat32> b = tf.random.randomUniform(tf.constant(new long[] {n, n}), TFloat32.class);
+      Operand<TFloat32> out = tf.sum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
+      try (Session s = SessionOptions.open(g, threads)) {
+        try (Result r = s.runner().fetch(out).run()) {
+          r.size();
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+          try (Result r = s.runner().fetch(out).run()) {
+            r.size();
+          }
+        }
+        return repeats * 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9;
+      }
+    }
+  }
+
   /** Forward FLOPs per image of the model's inference tower. */
   public static double flops(ModelSpec spec) {
     String text = GraphSummary.describe(spec, null);

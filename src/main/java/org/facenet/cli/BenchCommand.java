@@ -35,12 +35,49 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--synthetic-preset", description = "Use the synthetic preset's model size for unset options.")
   boolean syntheticPreset;
 
+  @Option(names = "--all-backbones", description = "Measure every registered backbone at its default image size "
+      + "(ignores --backbone and --image-size).")
+  boolean allBackbones;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Also measure the input pipeline alone (decode, random crop, flip, batching) on this data set.")
+  java.nio.file.Path data;
+
+  @Option(names = "--input-threads", paramLabel = "N", defaultValue = "2",
+      description = "Decoding threads of the pipeline measurement (default: ${DEFAULT-VALUE}).")
+  int inputThreads;
+
+  @Option(names = "--matmul", description = "Also measure a 2048 x 2048 matrix product's GFLOP/s (the CPU's ceiling).")
+  boolean matmul;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     List<Benchmark.Row> rows = new ArrayList<>();
-    rows.add(Benchmark.run(model.toSpec(syntheticPreset ? Preset.SYNTHETIC : Preset.DATA), loss, batch, warmup, steps,
-        threads));
+    Preset preset = syntheticPreset ? Preset.SYNTHETIC : Preset.DATA;
+    if (allBackbones) {
+      for (String name : org.facenet.nn.Backbones.names()) {
+        model.backbone = name;
+        model.imageSize = null;
+        rows.add(Benchmark.run(model.toSpec(Preset.DATA.withImageSize(null)), loss, batch, warmup, steps, threads));
+        System.out.print(Benchmark.table(rows.subList(rows.size() - 1, rows.size())).lines().skip(2)
+            .reduce("", (a, b) -> a + b + "\n"));
+      }
+    } else {
+      rows.add(Benchmark.run(model.toSpec(preset), loss, batch, warmup, steps, threads));
+    }
     System.out.print(Benchmark.table(rows));
+    if (data != null) {
+      int size = rows.get(0).imageSize();
+      double px = Benchmark.pipeline(org.facenet.data.ImageDataset.scan(data, 1), size, batch,
+          new org.facenet.data.Augmentation(true, true, 0f), inputThreads, Math.max(steps, 10));
+      System.out.printf(java.util.Locale.ROOT, "input pipeline alone: %.1f images/s at %d px (%d decoding threads, "
+          + "random crop + flip) vs training step %.1f images/s%n", px, size, inputThreads, rows.get(0).trainImagesPerSecond());
+    }
+    if (matmul) {
+      double ceiling = Benchmark.matmulGflops(2048, 10, threads);
+      System.out.printf(java.util.Locale.ROOT, "matrix product 2048^3: %.1f GFLOP/s; training achieves %.0f%% of it%n",
+          ceiling, 100 * rows.get(0).trainGflops() / ceiling);
+    }
     System.out.printf("machine: %d cores visible to the JVM, %s %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"));
     return 0;

@@ -13,6 +13,14 @@ public final class Backbones {
 
   static {
     register("inception-resnet-v1", InceptionResNetV1::new);
+    register("resnet18", ResNet::resnet18);
+    register("resnet34", ResNet::resnet34);
+    register("resnet50", ResNet::resnet50);
+    register("resnet101", ResNet::resnet101);
+    register("iresnet18", IResNet::iresnet18);
+    register("iresnet34", IResNet::iresnet34);
+    register("iresnet50", IResNet::iresnet50);
+    register("iresnet100", IResNet::iresnet100);
   }
 
   private Backbones() {}

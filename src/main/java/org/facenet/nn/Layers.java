@@ -241,6 +241,42 @@ public final class Layers {
     }
   }
 
+  /**
+   * A convolution with explicit symmetric zero padding of {@code (kernel - 1) / 2} pixels on each side followed by
+   * a VALID convolution: PyTorch's {@code padding=kernel//2} and slim's {@code conv2d_same}. At stride 1 this is
+   * TensorFlow's SAME; at stride 2 on an even input SAME would pad only bottom/right, so strided convolutions of
+   * the ResNet families use this to sample the same pixels as their PyTorch references.
+   */
+  public Operand<TFloat32> paddedConv(String name, Operand<TFloat32> in, int filters, int kernel, int stride,
+      boolean batchNorm, Activation act) {
+    if (stride == 1 || kernel == 1) {
+      return conv(name, in, filters, kernel, kernel, stride, kernel == 1 ? Padding.VALID : Padding.SAME, batchNorm, act);
+    }
+    return conv(name, pad(in, (kernel - 1) / 2), filters, kernel, kernel, stride, Padding.VALID, batchNorm, act);
+  }
+
+  /** Zero padding of {@code pixels} rows and columns on each side of an NHWC tensor's height and width. */
+  public Operand<TFloat32> pad(Operand<TFloat32> in, int pixels) {
+    if (pixels == 0) return in;
+    return tf.pad(in, tf.constant(new int[][] {{0, 0}, {pixels, pixels}, {pixels, pixels}, {0, 0}}), tf.constant(0f));
+  }
+
+  /** [N, H, W, C] -> [N, H * W * C] (row-major NHWC order; PyTorch's flatten of NCHW orders it C, H, W). */
+  public Operand<TFloat32> flatten(Operand<TFloat32> in) {
+    long features = 1;
+    for (int i = 1; i < in.shape().numDimensions(); i++) {
+      long d = in.shape().size(i);
+      if (d <= 0) throw new IllegalArgumentException("flatten needs static dimensions, got " + in.shape());
+      features *= d;
+    }
+    return tf.reshape(in, tf.constant(new long[] {-1, features}));
+  }
+
+  /** The sum of a residual branch and its shortcut, then {@code act} (ReLU in ResNet v1, none in IResNet). */
+  public Operand<TFloat32> residualAdd(Operand<TFloat32> shortcut, Operand<TFloat32> residual, Activation act) {
+    return activate(tf.math.add(shortcut, residual), act);
+  }
+
   /** The static channel count (last dimension) of {@code in}. */
   public static long channels(Operand<TFloat32> in) {
     long c = in.shape().size(in.shape().numDimensions() - 1);

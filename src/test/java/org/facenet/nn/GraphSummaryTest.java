@@ -1,33 +1,57 @@
 package org.facenet.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The committed graphs/ files must match what the code builds, so architecture changes are deliberate. */
 class GraphSummaryTest {
 
+  private static final Pattern BACKBONE_LINE = Pattern.compile(
+      "# backbone: (\\S+), input (\\d+)x(\\d+)x3, embedding (\\d+), width (\\S+), depth (\\S+)");
+
+  @Test
+  void everyBackboneHasAGraphFile() {
+    for (String name : Backbones.names()) {
+      Path file = Path.of("graphs").resolve(GraphSummary.fileName(name));
+      assertTrue(Files.exists(file), file + " is missing: run tools/facenet graph --backbone " + name);
+    }
+  }
+
+  /** Every graphs/*.txt file, rebuilt from its "# backbone:" line (name, input, embedding, width, depth). */
   @Test
   void committedGraphFilesMatchTheCode() throws Exception {
-    Path dir = Path.of("graphs");
-    List<String> backbones = Backbones.names();
-    for (String name : backbones) {
-      Path file = dir.resolve(GraphSummary.fileName(name));
-      assertTrue(Files.exists(file), file + " is missing: run tools/facenet graph --backbone " + name);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(Path.of("graphs"))) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
+    }
+    assertFalse(files.isEmpty());
+    for (Path file : files) {
       String committed = Files.readString(file);
-      Backbone b = Backbones.create(name);
-      int embedding = Integer.parseInt(committed.lines().filter(l -> l.startsWith("# backbone:")).findFirst().orElseThrow()
-          .replaceAll(".*embedding (\\d+).*", "$1"));
-      ModelSpec spec = new ModelSpec(name, b.defaultImageSize(), new BackboneConfig(embedding, 0.8f, 1f, 1f), 5e-4f,
-          Standardization.FIXED);
+      String line = committed.lines().filter(l -> l.startsWith("# backbone:")).findFirst().orElse("");
+      Matcher m = BACKBONE_LINE.matcher(line);
+      assertTrue(m.matches(), file + ": no '# backbone:' line to rebuild from: " + line);
+      String name = m.group(1);
+      assertTrue(Backbones.names().contains(name), file + " describes " + name + ", which no longer is a backbone");
+      assertEquals(GraphSummary.fileName(name), file.getFileName().toString(), file + " describes " + name);
+      ModelSpec spec = new ModelSpec(name, Integer.parseInt(m.group(2)), new BackboneConfig(Integer.parseInt(m.group(4)),
+          0.8f, Float.parseFloat(m.group(5)), Float.parseFloat(m.group(6))), 5e-4f, Standardization.FIXED);
       String header = committed.lines().takeWhile(l -> l.startsWith("# ") && !l.startsWith("# backbone:"))
           .map(l -> l.substring(2)).reduce((a, c) -> a + "\n" + c).orElse("");
       assertEquals(committed, GraphSummary.describe(spec, header),
           file + " differs from the architecture the code builds; regenerate it with tools/facenet graph --backbone " + name);
+      String reference = spec.createBackbone().reference();
+      if (!reference.isBlank()) {
+        assertTrue(header.contains(reference), file + "'s header lacks the backbone's reference line: " + reference);
+      }
     }
   }
 
