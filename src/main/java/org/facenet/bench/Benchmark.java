@@ -125,7 +125,8 @@ public final class Benchmark {
     String text = GraphSummary.describe(spec, null);
     for (String line : text.split("\n")) {
       if (line.startsWith("# forward FLOPs")) {
-        String n = line.substring(line.indexOf(": ") + 2, line.indexOf(" (")).replace(",", "");
+        int start = line.indexOf(": ") + 2;
+        String n = line.substring(start, line.indexOf(" (", start)).replace(",", "");
         return Double.parseDouble(n);
       }
     }
