@@ -1,0 +1,200 @@
+package org.facenet.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Answers "which eps / threshold?": clusters at every value of a grid from one neighbour graph (built once at the
+ * largest radius the grid needs) and scores each result.
+ *
+ * <ul>
+ *   <li>With identity labels: pairwise F1 and BCubed F against them ({@link ClusterQuality}); the suggestion is
+ *       the best BCubed F (ties: pairwise F1), and the best pairwise F1 is reported too.
+ *   <li>When a run of neighbouring values share the best score, the middle of the run is suggested.
+ *   <li>Without labels: the mean silhouette coefficient (Rousseeuw 1987) in the space the algorithm clusters in
+ *       (Euclidean distance; L2-normalised vectors for Chinese whispers), with noise points and singletons scoring
+ *       0 as in scikit-learn's {@code silhouette_samples} for one-member clusters. It is computed exactly for a
+ *       seeded random sample of the points (against all n points), so it costs {@code sample x n x dim}; the sample
+ *       shrinks below the requested size when {@code sample x n} would pass 50 million (200 MB of distances).
+ * </ul>
+ */
+public final class ThresholdScan {
+
+  /** One value of the grid. */
+  public record Row(double threshold, int clusters, int noise, ClusterQuality quality, double silhouette) {}
+
+  /** All rows and the suggestion. */
+  public record Result(List<Row> rows, Row best, Row bestByPairF1, String criterion) {
+    /** A text table for the terminal. */
+    public String table(String parameter) {
+      StringBuilder sb = new StringBuilder();
+      boolean labels = best.quality() != null;
+      int w = Math.max(10, parameter.length());
+      sb.append(String.format("%-" + w + "s %9s %7s", parameter, "clusters", "noise"));
+      sb.append(labels ? String.format(" %9s %9s %9s %9s %7s%n", "pair-P", "pair-R", "pair-F1", "BCubed-F", "NMI")
+          : String.format(" %10s%n", "silhouette"));
+      for (Row r : rows) {
+        sb.append(String.format("%-" + w + ".4f %9d %7d", r.threshold(), r.clusters(), r.noise()));
+        if (labels) {
+          ClusterQuality q = r.quality();
+          sb.append(String.format(" %9.4f %9.4f %9.4f %9.4f %7.4f", q.pairPrecision(), q.pairRecall(), q.pairF1(),
+              q.bcubedF(), q.nmi()));
+        } else {
+          sb.append(String.format(" %10.4f", r.silhouette()));
+        }
+        sb.append(r == best ? "  <- best" : "").append('\n');
+      }
+      if (labels) {
+        sb.append(String.format("suggested %s %.4f (best BCubed F %.4f); best pairwise F1 %.4f at %.4f%n", parameter,
+            best.threshold(), best.quality().bcubedF(), bestByPairF1.quality().pairF1(), bestByPairF1.threshold()));
+      } else {
+        sb.append(String.format("suggested %s %.4f (best mean silhouette %.4f; %s)%n", parameter, best.threshold(),
+            best.silhouette(), criterion));
+      }
+      return sb.toString();
+    }
+  }
+
+  private ThresholdScan() {}
+
+  /** The default grid: eps 0.50..1.20 for DBSCAN, similarity 0.30..0.90 for Chinese whispers, 0.50..1.30 for agglomerative. */
+  public static double[] defaultGrid(Clusterer c) {
+    if (c instanceof ChineseWhispers) return grid(0.30, 0.90, 0.05);
+    if (c instanceof Agglomerative) return grid(0.50, 1.30, 0.05);
+    return grid(0.50, 1.20, 0.05);
+  }
+
+  /** {@code from, from + step, ..., to} (to included when on the grid). */
+  public static double[] grid(double from, double to, double step) {
+    if (!(step > 0) || to < from) throw new IllegalArgumentException("scan range needs from <= to and step > 0");
+    int count = (int) Math.floor((to - from) / step + 1e-9) + 1;
+    double[] g = new double[count];
+    for (int i = 0; i < count; i++) g[i] = Math.round((from + i * step) * 1e9) / 1e9;
+    return g;
+  }
+
+  /**
+   * Runs the scan.
+   *
+   * @param useLabels score against the labels (they must be present) rather than by silhouette
+   * @param sample points whose silhouette is computed when there are no labels
+   */
+  public static Result run(Clusterer base, Embeddings embeddings, double[] grid, NeighbourSearch search,
+      boolean useLabels, int sample, long seed) {
+    if (grid.length == 0) throw new IllegalArgumentException("empty scan grid");
+    Embeddings space = base.normalises() ? embeddings.normalised() : embeddings;
+    double radius = 0;
+    List<Clusterer> variants = new ArrayList<>();
+    for (double t : grid) {
+      Clusterer c = base.withThreshold(t);
+      variants.add(c);
+      radius = Math.max(radius, c.radius());
+    }
+    NeighbourGraph graph = search.radiusGraph(space, radius);
+    Silhouette sil = useLabels ? null : new Silhouette(space, sample, seed);
+    List<Row> rows = new ArrayList<>();
+    Row best = null;
+    Row bestF1 = null;
+    for (int i = 0; i < grid.length; i++) {
+      Clustering c = variants.get(i).cluster(space, graph);
+      Row r;
+      if (useLabels) {
+        ClusterQuality q = ClusterQuality.of(c, embeddings.labels());
+        r = new Row(grid[i], c.clusterCount(), c.noiseCount(), q, Double.NaN);
+        if (best == null || q.bcubedF() > best.quality().bcubedF()
+            || (q.bcubedF() == best.quality().bcubedF() && q.pairF1() > best.quality().pairF1())) {
+          best = r;
+        }
+        if (bestF1 == null || q.pairF1() > bestF1.quality().pairF1()) bestF1 = r;
+      } else {
+        r = new Row(grid[i], c.clusterCount(), c.noiseCount(), null, sil.mean(c));
+        if (best == null || r.silhouette() > best.silhouette()) best = r;
+      }
+      rows.add(r);
+    }
+    best = middleOfPlateau(rows, best, useLabels);
+    if (useLabels) bestF1 = middleOfPlateau(rows, bestF1, true, true);
+    String criterion = useLabels ? "BCubed F against the labels"
+        : "mean silhouette, Euclidean" + (base.normalises() ? " on L2-normalised vectors" : "") + ", over "
+            + sil.sampleSize() + " sampled point(s); noise and singletons score 0";
+    return new Result(rows, best, useLabels ? bestF1 : best, criterion);
+  }
+
+  private static Row middleOfPlateau(List<Row> rows, Row best, boolean labels) {
+    return middleOfPlateau(rows, best, labels, false);
+  }
+
+  /**
+   * When neighbouring grid values score the same as the best, the middle of that run: a threshold in the middle of
+   * a plateau is the one least sensitive to the data.
+   */
+  private static Row middleOfPlateau(List<Row> rows, Row best, boolean labels, boolean pairF1) {
+    int at = rows.indexOf(best);
+    double s = score(best, labels, pairF1);
+    int end = at;
+    while (end + 1 < rows.size() && Math.abs(score(rows.get(end + 1), labels, pairF1) - s) <= 1e-12) end++;
+    return rows.get((at + end) / 2);
+  }
+
+  private static double score(Row r, boolean labels, boolean pairF1) {
+    if (!labels) return r.silhouette();
+    return pairF1 ? r.quality().pairF1() : r.quality().bcubedF();
+  }
+
+  /** Exact silhouettes of a random sample of points, against all points. */
+  static final class Silhouette {
+    private final int[] sample;
+    private final float[] dist; // sample x n
+
+    Silhouette(Embeddings e, int sampleSize, long seed) {
+      int n = e.size();
+      // the sample's distances to all points are kept (sample x n floats): at most 200 MB
+      int m = (int) Math.max(1, Math.min(Math.min(n, sampleSize), 50_000_000L / n));
+      int[] perm = new int[n];
+      for (int i = 0; i < n; i++) perm[i] = i;
+      Random rnd = new Random(seed);
+      for (int i = 0; i < m; i++) {
+        int j = i + rnd.nextInt(n - i);
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+      sample = java.util.Arrays.copyOf(perm, m);
+      java.util.Arrays.sort(sample);
+      dist = Distances.fromRows(e, sample);
+    }
+
+    int sampleSize() {
+      return sample.length;
+    }
+
+    /** Mean silhouette of the sample under clustering {@code c}; noise points are singletons. */
+    double mean(Clustering c) {
+      int n = c.size();
+      int k = c.clusterCount();
+      int[] lab = new int[n];
+      int next = k;
+      for (int i = 0; i < n; i++) lab[i] = c.label(i) >= 0 ? c.label(i) : next++;
+      int[] size = new int[next];
+      for (int l : lab) size[l]++;
+      double[] sum = new double[next];
+      double total = 0;
+      for (int s = 0; s < sample.length; s++) {
+        int i = sample[s];
+        int own = lab[i];
+        if (size[own] <= 1) continue; // silhouette 0
+        java.util.Arrays.fill(sum, 0);
+        int row = s * n;
+        for (int j = 0; j < n; j++) sum[lab[j]] += dist[row + j];
+        double a = sum[own] / (size[own] - 1);
+        double b = Double.POSITIVE_INFINITY;
+        for (int l = 0; l < next; l++) if (l != own) b = Math.min(b, sum[l] / size[l]);
+        if (b == Double.POSITIVE_INFINITY) continue; // one cluster: silhouette undefined, count 0
+        double m = Math.max(a, b);
+        total += m == 0 ? 0 : (b - a) / m;
+      }
+      return total / sample.length;
+    }
+  }
+}
