@@ -42,6 +42,8 @@ final class EmbedCommand implements Callable<Integer> {
     List<Path> files = DirectoryEmbedder.listImages(dir);
     if (files.isEmpty()) throw new IllegalArgumentException(dir + ": no .jpg, .jpeg or .png images below this folder");
     try (Embedder embedder = Embedder.load(model)) {
+      // One untimed call first: TensorFlow optimises the graph on its first run, which is not throughput.
+      embedder.embed(new float[embedder.imageSize() * embedder.imageSize() * 3], 1);
       long t0 = System.nanoTime();
       DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads)
           .embed(files, msg -> System.err.println("warning: " + msg));

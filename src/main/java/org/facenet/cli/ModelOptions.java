@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
 
   @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "inception-resnet-v1",
-      description = "Backbone network (default: ${DEFAULT-VALUE}).")
+      description = "Backbone network: inception-resnet-v1 (160 px), resnet18/34/50/101, iresnet18/34/50/100 (112 px) "
+          + "(default: ${DEFAULT-VALUE}).")
   String backbone;
 
   @Option(names = "--image-size", paramLabel = "PX",
