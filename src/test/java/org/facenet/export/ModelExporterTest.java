@@ -32,7 +32,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /** Train a few steps, checkpoint, export, reload: the SavedModel computes what the trained weights compute. */
-class ModelExporterTest {
+public class ModelExporterTest {
 
   static final ModelSpec TINY = new ModelSpec("inception-resnet-v1", 75, new BackboneConfig(16, 0.8f, 0.125f, 0.2f),
       5e-4f, Standardization.FIXED);
@@ -66,7 +66,7 @@ class ModelExporterTest {
   }
 
   /** The inference tower of {@code spec} in a fresh graph, restored from {@code checkpoint}. */
-  static float[] referenceEmbeddings(ModelSpec spec, Path checkpoint, float[] px, int n) {
+  public static float[] referenceEmbeddings(ModelSpec spec, Path checkpoint, float[] px, int n) {
     int s = spec.imageSize();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);

@@ -304,7 +304,7 @@ class ResNetTest {
 
     int m = 5;
     float[] px = pixels(m, s, 9);
-    float[] expected = restoredEmbeddings(spec, checkpoint, px, m);
+    float[] expected = org.facenet.export.ModelExporterTest.referenceEmbeddings(spec, checkpoint, px, m);
     try (Embedder embedder = Embedder.load(saved)) {
       assertEquals(s, embedder.imageSize());
       assertEquals(d, embedder.embeddingSize());
@@ -331,25 +331,6 @@ class ResNetTest {
       double sum = 0;
       for (int i = 0; i < a.length; i++) sum += a[i] * (i + 1.0);
       return (float) sum;
-    }
-  }
-
-  private static float[] restoredEmbeddings(ModelSpec spec, Path checkpoint, float[] px, int n) {
-    int s = spec.imageSize();
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
-      var tower = EmbeddingModel.build(Layers.tower(new VariableStore(tf, 0), false, 0f, Layers.BatchNormConfig.FACENET),
-          in, spec);
-      try (Session session = new Session(g);
-          TFloat32 x = TFloat32.tensorOf(Shape.of(n, s, s, 3), DataBuffers.of(px, true, false))) {
-        session.restore(checkpoint.toString());
-        try (Result r = session.runner().feed(in, x).fetch(tower.embeddings()).run()) {
-          float[] out = new float[n * spec.embeddingSize()];
-          ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
-          return out;
-        }
-      }
     }
   }
 }
