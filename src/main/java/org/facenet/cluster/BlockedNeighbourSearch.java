@@ -105,7 +105,7 @@ public final class BlockedNeighbourSearch implements NeighbourSearch {
       }
       EdgeList all = null;
       for (Future<EdgeList> f : futures) {
-        EdgeList part = get(f);
+        EdgeList part = await(f);
         if (all == null) all = part;
         else all.addAll(part);
       }
@@ -115,7 +115,8 @@ public final class BlockedNeighbourSearch implements NeighbourSearch {
     }
   }
 
-  private static EdgeList get(Future<EdgeList> f) {
+  /** The result of a worker's task; its exception is rethrown as is (unchecked) or wrapped. */
+  static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException ex) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.tensorflow.types.TFloat32;
@@ -250,17 +249,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
         return found;
       }));
     }
-    for (Future<LongList> f : futures) {
-      try {
-        out.addAll(f.get());
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", ex);
-      } catch (ExecutionException ex) {
-        if (ex.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException(ex.getCause());
-      }
-    }
+    for (Future<LongList> f : futures) out.addAll(BlockedNeighbourSearch.await(f));
   }
 
   /** A growable long array. */

@@ -2,7 +2,6 @@ package org.facenet.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -121,16 +120,6 @@ public final class TensorFlowNeighbourSearch implements NeighbourSearch {
         return part;
       }));
     }
-    for (Future<EdgeList> f : futures) {
-      try {
-        all.addAll(f.get());
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", ex);
-      } catch (ExecutionException ex) {
-        if (ex.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException(ex.getCause());
-      }
-    }
+    for (Future<EdgeList> f : futures) all.addAll(BlockedNeighbourSearch.await(f));
   }
 }

@@ -63,10 +63,15 @@ public final class ImageDataset {
     return new ImageDataset(root, names, images);
   }
 
-  /** Whether the file name has an image extension (.jpg .jpeg .png, any case). */
+  /** Whether the file name is a training image: an image extension and not a hidden (dot) file. */
   public static boolean isImageName(Path p) {
+    return !p.getFileName().toString().startsWith(".") && hasImageExtension(p);
+  }
+
+  /** Whether the file name ends in .jpg, .jpeg or .png (any case). */
+  public static boolean hasImageExtension(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return !n.startsWith(".") && (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png"));
+    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
   }
 
   public Path root() {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,13 +38,8 @@ public final class DirectoryEmbedder {
   public static List<Path> listImages(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": not a folder");
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(DirectoryEmbedder::isImageName).sorted().toList();
+      return s.filter(Files::isRegularFile).filter(org.facenet.data.ImageDataset::hasImageExtension).sorted().toList();
     }
-  }
-
-  static boolean isImageName(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
   }
 
   /** Embeds {@code files}; the label of a row is its parent folder's name. */
