@@ -38,19 +38,27 @@ class LibraryUsageTest {
       // README example ends
       Random r = new Random(1);
       for (int i = 0; i < pixels.length; i++) pixels[i] = 60 * (labels[i / (75 * 75 * 3)] + 1) + 20 * r.nextFloat();
+      // A small learning rate and the mean of the last steps: at 0.01 Adam's first steps jump around on 8 images and
+      // TensorFlow's multithreaded reductions are not bit-deterministic, so one last value against the first is a coin toss.
+      int steps = 20;
+      int tail = 5;
       double first = Double.NaN;
-      double last = Double.NaN;
-      for (int step = 0; step < 15; step++) {
+      double tailSum = 0;
+      for (int step = 0; step < steps; step++) {
         try (TFloat32 x = TFloat32.tensorOf(Shape.of(8, 75, 75, 3), DataBuffers.of(pixels, true, false));
             TInt32 y = TInt32.tensorOf(Shape.of(8), DataBuffers.of(labels, true, false));
-            TFloat32 lr = TFloat32.scalarOf(0.01f);
+            TFloat32 lr = TFloat32.scalarOf(0.001f);
             Result out = session.runner().feed(g.images, x).feed(g.labels, y).feed(g.learningRate, lr)
                 .addTarget(g.trainOp).fetch(g.loss).run()) {
-          last = ((TFloat32) out.get(0)).getFloat();
-          if (step == 0) first = last;
+          double value = ((TFloat32) out.get(0)).getFloat();
+          if (step == 0) first = value;
+          if (step >= steps - tail) tailSum += value;
         }
       }
-      assertTrue(Double.isFinite(last) && last < first, "the triplet loss fell on a fixed batch: " + first + " -> " + last);
+      double tailMean = tailSum / tail;
+      assertTrue(first > 0.02, "the untrained model should violate the margin on this batch, loss " + first);
+      assertTrue(Double.isFinite(tailMean) && tailMean < 0.5 * first,
+          "the triplet loss should fall on a fixed batch: first " + first + ", mean of the last " + tail + " steps " + tailMean);
     }
   }
 }
