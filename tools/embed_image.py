@@ -15,8 +15,13 @@ def main(model_dir: str, image_path: str) -> None:
     serve = model.signatures["serving_default"]
     size = serve.structured_input_signature[1]["images"].shape[1]
     image = tf.io.decode_image(tf.io.read_file(image_path), channels=3, expand_animations=False)
+    # As facenet-embed does (TensorFlowImageDecoder): the centre square, resized with the antialiased bilinear filter
+    # (facenet-embed centres it to half a pixel when the excess is odd; this crop rounds down).
     # The model takes raw RGB values 0..255 at size x size; standardisation happens inside the graph.
-    image = tf.image.resize(tf.cast(image, tf.float32), (size, size))
+    h, w = image.shape[0], image.shape[1]
+    side = min(h, w)
+    image = tf.image.crop_to_bounding_box(image, (h - side) // 2, (w - side) // 2, side, side)
+    image = tf.image.resize(tf.cast(image, tf.float32), (size, size), antialias=True)
     embedding = serve(images=image[tf.newaxis])["embeddings"][0].numpy()
     print(f"{image_path}: {embedding.shape[0]}-D, norm {float((embedding ** 2).sum()) ** 0.5:.4f}")
     print(" ".join(f"{v:.5f}" for v in embedding[:8]), "...")

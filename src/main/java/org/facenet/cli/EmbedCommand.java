@@ -42,8 +42,10 @@ final class EmbedCommand implements Callable<Integer> {
     List<Path> files = DirectoryEmbedder.listImages(dir);
     if (files.isEmpty()) throw new IllegalArgumentException(dir + ": no .jpg, .jpeg or .png images below this folder");
     try (Embedder embedder = Embedder.load(model)) {
-      // One untimed call first: TensorFlow optimises the graph on its first run, which is not throughput.
-      embedder.embed(new float[embedder.imageSize() * embedder.imageSize() * 3], 1);
+      // One untimed batch first: TensorFlow optimises the graph on its first run and sizes its buffers on the first
+      // batch of a shape, which is not throughput (the Python peers in tools/bench warm up the same way).
+      int warm = Math.min(batchSize, files.size());
+      embedder.embed(new float[warm * embedder.imageSize() * embedder.imageSize() * 3], warm);
       long t0 = System.nanoTime();
       DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads)
           .embed(files, msg -> System.err.println("warning: " + msg));

@@ -12,11 +12,12 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.facenet.data.BadImageException;
-import org.facenet.data.ImageDecoder;
+import org.facenet.data.TensorFlowImageDecoder;
 
 /**
- * Embeds every image below a folder (recursively, in path order): decoding runs on a small thread pool
- * while the model runs the previous batch; unreadable images are reported, counted and skipped.
+ * Embeds every image below a folder (recursively, in path order): decoding (TensorFlow's own kernels, see
+ * {@link TensorFlowImageDecoder}) runs on a small thread pool while the model runs the previous batch; unreadable
+ * images are reported, counted and skipped.
  */
 public final class DirectoryEmbedder {
 
@@ -53,12 +54,12 @@ public final class DirectoryEmbedder {
       t.setDaemon(true);
       return t;
     });
-    try {
-      List<Future<float[]>> pending = submit(pool, files, 0, size);
+    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(size)) {
+      List<Future<float[]>> pending = submit(pool, decoder, files, 0);
       for (int start = 0; start < files.size(); start += batchSize) {
         List<Future<float[]>> current = pending;
         int next = start + batchSize;
-        pending = next < files.size() ? submit(pool, files, next, size) : List.of();
+        pending = next < files.size() ? submit(pool, decoder, files, next) : List.of();
         float[] pixels = new float[current.size() * per];
         List<Path> ok = new ArrayList<>();
         for (int i = 0; i < current.size(); i++) {
@@ -86,11 +87,11 @@ public final class DirectoryEmbedder {
     return new Result(rows, skipped);
   }
 
-  private List<Future<float[]>> submit(ExecutorService pool, List<Path> files, int start, int size) {
+  private List<Future<float[]>> submit(ExecutorService pool, TensorFlowImageDecoder decoder, List<Path> files, int start) {
     List<Future<float[]>> futures = new ArrayList<>();
     for (int i = start; i < Math.min(files.size(), start + batchSize); i++) {
       Path f = files.get(i);
-      futures.add(pool.submit(() -> ImageDecoder.decode(f, size)));
+      futures.add(pool.submit(() -> decoder.decode(f)));
     }
     return futures;
   }

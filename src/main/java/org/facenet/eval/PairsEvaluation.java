@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.facenet.data.BadImageException;
-import org.facenet.data.ImageDecoder;
+import org.facenet.data.TensorFlowImageDecoder;
 import org.facenet.data.PairsFile;
 import org.facenet.embed.Embedder;
 
@@ -149,7 +149,7 @@ public final class PairsEvaluation {
   }
 
   /**
-   * Decodes each distinct image once, runs every embedding on it in batches of 64 and pairs the vectors up,
+   * Decodes each distinct image once ({@link TensorFlowImageDecoder}, as facenet-embed), runs every embedding on it in batches of 64 and pairs the vectors up,
    * one result per embedding. Pairs whose files are missing or unreadable are left out and listed.
    */
   public static List<PairEmbeddings> embed(PairsFile.Resolved resolved, int imageSize, Consumer<String> warnings,
@@ -161,16 +161,18 @@ public final class PairsEvaluation {
     int per = imageSize * imageSize * 3;
     List<Path> batch = new ArrayList<>();
     List<float[]> pixels = new ArrayList<>();
-    for (Path p : unique) {
-      try {
-        pixels.add(ImageDecoder.decode(p, imageSize));
-        batch.add(p);
-      } catch (BadImageException e) {
-        warnings.accept("skipped " + e.getMessage());
+    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(imageSize)) {
+      for (Path p : unique) {
+        try {
+          pixels.add(decoder.decode(p));
+          batch.add(p);
+        } catch (BadImageException e) {
+          warnings.accept("skipped " + e.getMessage());
+        }
+        if (batch.size() == 64) flush(batch, pixels, per, embeddings, vectors);
       }
-      if (batch.size() == 64) flush(batch, pixels, per, embeddings, vectors);
+      flush(batch, pixels, per, embeddings, vectors);
     }
-    flush(batch, pixels, per, embeddings, vectors);
     List<PairEmbeddings> out = new ArrayList<>();
     for (Map<Path, float[]> v : vectors) out.add(pairUp(resolved, v));
     return out;

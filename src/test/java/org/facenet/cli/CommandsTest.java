@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.facenet.data.ImageDecoder;
+import org.facenet.data.TensorFlowImageDecoder;
 import org.facenet.data.PairsFile;
 import org.facenet.data.SyntheticFaces;
 import org.facenet.embed.Embedder;
@@ -83,9 +83,9 @@ class CommandsTest {
     List<EmbeddingRow> rows = EmbeddingsCsv.read(csv);
     assertEquals(2, rows.size());
     assertEquals("h0001", rows.get(0).label());
-    try (Embedder e = Embedder.load(model)) {
+    try (Embedder e = Embedder.load(model); TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(e.imageSize())) {
       for (EmbeddingRow row : rows) {
-        float[] expected = e.embed(ImageDecoder.decode(Path.of(row.path()), e.imageSize()), 1)[0];
+        float[] expected = e.embed(decoder.decode(Path.of(row.path())), 1)[0];
         double norm = 0;
         for (int i = 0; i < expected.length; i++) {
           assertEquals(expected[i], row.embedding()[i], 1e-5);
