@@ -42,6 +42,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--pairs-dir", paramLabel = "DIR", description = "Folder the pairs file's names resolve in.")
   Path pairsDir;
 
+  @Option(names = "--eval-every", paramLabel = "STEPS",
+      description = "Held-out evaluation on the pairs every STEPS steps during training, by the training graph's "
+          + "inference tower, printed and written to TensorBoard (heldout/*); 0: only the exported model's evaluation "
+          + "after training (default: one epoch, --epoch-size).")
+  Integer evalEvery;
+
   @Mixin
   ModelOptions model;
 
@@ -190,10 +196,12 @@ final class TrainCommand implements Callable<Integer> {
     } else if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException(data + ": --data folder not found");
     }
+    int steps = epochSize != null ? epochSize : preset.epochSize();
     return new TrainingConfig(spec, loss, lossFlags.toOptions(), dataDir, minImagesPerClass, optimizer,
         learningRate != null ? learningRate : preset.learningRate(), scheduleFile,
-        maxEpochs != null ? maxEpochs : preset.maxEpochs(), epochSize != null ? epochSize : preset.epochSize(),
+        maxEpochs != null ? maxEpochs : preset.maxEpochs(), steps,
         batchSize != null ? batchSize : preset.batchSize(), seed, new Augmentation(randomCrop, randomFlip, randomRotate),
-        checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla);
+        checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla,
+        evalEvery != null ? evalEvery : steps);
   }
 }

@@ -57,15 +57,21 @@ public final class Embedder implements AutoCloseable {
   public float[][] embed(float[] pixels, int n) {
     int per = imageSize * imageSize * 3;
     if (pixels.length < (long) n * per) throw new IllegalArgumentException("need " + n * per + " pixel values, got " + pixels.length);
-    float[] flat = new float[n * embeddingSize];
     try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, imageSize, imageSize, 3), DataBuffers.of(pixels, true, false).narrow(
             (long) n * per));
         Result r = function.call(Map.of(ModelExporter.INPUT, in))) {
-      TFloat32 out = (TFloat32) r.get(ModelExporter.OUTPUT).orElseThrow();
-      out.copyTo(DataBuffers.of(flat, false, false));
+      return rows((TFloat32) r.get(ModelExporter.OUTPUT).orElseThrow());
     }
+  }
+
+  /** The rows of a [N, D] embeddings tensor. */
+  public static float[][] rows(TFloat32 embeddings) {
+    int n = (int) embeddings.shape().size(0);
+    int d = (int) embeddings.shape().size(1);
+    float[] flat = new float[n * d];
+    embeddings.copyTo(DataBuffers.of(flat, false, false));
     float[][] rows = new float[n][];
-    for (int i = 0; i < n; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * embeddingSize, (i + 1) * embeddingSize);
+    for (int i = 0; i < n; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
     return rows;
   }
 

@@ -45,20 +45,39 @@ public final class PairsEvaluation {
 
   private PairsEvaluation() {}
 
+  /**
+   * A pairs file read and resolved once, for evaluations repeated during training: facenet's protocol (its folds,
+   * squared Euclidean distance, VAL at FAR 1e-3).
+   */
+  public record HeldOutPairs(PairsFile.Resolved resolved, Verification.Options options) {
+
+    public static HeldOutPairs read(Path pairsFile, Path pairsDir) throws IOException {
+      PairsFile.Parsed parsed = PairsFile.read(pairsFile);
+      return new HeldOutPairs(PairsFile.resolve(pairsDir, parsed.pairs()),
+          new Verification.Options(parsed.folds(), Distance.SQUARED_EUCLIDEAN, false, 1e-3));
+    }
+
+    /** Each embedding's figures, in order, and the pairs left out (missing or unreadable images; the same for all). */
+    public Evaluation evaluate(int imageSize, Consumer<String> warnings, BatchEmbedding... embeddings) {
+      List<VerificationResult> out = new ArrayList<>();
+      List<PairEmbeddings> all = embed(resolved, imageSize, warnings, embeddings);
+      for (PairEmbeddings e : all) out.add(Verification.evaluate(e.first(), e.second(), e.same(), options));
+      return new Evaluation(out, all.get(0).missing());
+    }
+  }
+
+  /** {@link HeldOutPairs#evaluate}'s figures, one per embedding, and the pairs left out. */
+  public record Evaluation(List<VerificationResult> results, List<String> missing) {}
+
   /** The model's and the raw pixels' figures on {@code pairsFile} resolved in {@code pairsDir}. */
   public static Report evaluateWithBaseline(Path savedModel, Path pairsFile, Path pairsDir, Consumer<String> warnings)
       throws IOException {
-    PairsFile.Parsed parsed = PairsFile.read(pairsFile);
-    PairsFile.Resolved resolved = PairsFile.resolve(pairsDir, parsed.pairs());
-    Verification.Options options = new Verification.Options(parsed.folds(), Distance.SQUARED_EUCLIDEAN, false, 1e-3);
+    HeldOutPairs pairs = HeldOutPairs.read(pairsFile, pairsDir);
     try (Embedder embedder = Embedder.load(savedModel)) {
       int per = embedder.imageSize() * embedder.imageSize() * 3;
-      List<PairEmbeddings> both = embed(resolved, embedder.imageSize(), warnings,
+      Evaluation both = pairs.evaluate(embedder.imageSize(), warnings,
           px -> embedder.embed(px, px.length / per), px -> standardisedPixels(px, per));
-      PairEmbeddings model = both.get(0);
-      PairEmbeddings raw = both.get(1);
-      return new Report(Verification.evaluate(model.first(), model.second(), model.same(), options),
-          Verification.evaluate(raw.first(), raw.second(), raw.same(), options), model.missing());
+      return new Report(both.results().get(0), both.results().get(1), both.missing());
     }
   }
 

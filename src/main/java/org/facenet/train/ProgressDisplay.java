@@ -17,6 +17,7 @@ public final class ProgressDisplay {
   private final long startNanos = System.nanoTime();
   private long lastPrintNanos;
   private long firstStep = -1;
+  private long excludedNanos;
   private long images;
   private boolean dirty;
 
@@ -41,7 +42,7 @@ public final class ProgressDisplay {
     boolean last = step >= totalSteps;
     if (!last && sinceLast < (terminal ? 0.25 : intervalSeconds) && lastPrintNanos != 0) return;
     lastPrintNanos = now;
-    String line = format(step, loss, diagnostics, lr, (now - startNanos) / 1e9);
+    String line = format(step, loss, diagnostics, lr, (now - startNanos - excludedNanos) / 1e9);
     if (terminal) {
       out.print("\r" + line + "\u001b[K");
       dirty = !last;
@@ -62,8 +63,14 @@ public final class ProgressDisplay {
     out.flush();
   }
 
+  /** Leaves {@code nanos} (time spent on something else than training, e.g. an evaluation) out of images/s. */
+  public void exclude(long nanos) {
+    excludedNanos += nanos;
+  }
+
+  /** Training images per second since the start, excluded time left out. */
   public double imagesPerSecond() {
-    double s = (System.nanoTime() - startNanos) / 1e9;
+    double s = (System.nanoTime() - startNanos - excludedNanos) / 1e9;
     return s > 0 ? images / s : 0;
   }
 

@@ -4,16 +4,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.facenet.data.Batch;
 import org.facenet.data.BatchSampler;
 import org.facenet.data.ImageDataset;
 import org.facenet.data.InputPipeline;
 import org.facenet.data.PersonBatchSampler;
 import org.facenet.data.RandomBatchSampler;
+import org.facenet.embed.Embedder;
+import org.facenet.eval.PairsEvaluation;
+import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
 import org.facenet.loss.Losses;
 import org.facenet.io.AtomicFiles;
@@ -27,8 +34,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The training loop: data set -> input pipeline -> training graph, with the learning-rate schedule,
- * periodic checkpoints, the NaN guard and the progress display. It only orchestrates; the graph, the
- * data and the checkpoints live in their own classes.
+ * periodic checkpoints, periodic held-out evaluations, the NaN guard and the progress display. It only
+ * orchestrates; the graph, the data, the evaluation and the checkpoints live in their own classes.
  */
 public final class Trainer {
 
@@ -110,6 +117,9 @@ public final class Trainer {
           ? new PersonBatchSampler(dataset, config.peoplePerBatch(), config.imagesPerPerson(), config.seed() + step)
           : new RandomBatchSampler(dataset.images().size(), config.batchSize(), config.seed() + step);
       ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0);
+      PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 && config.pairsFile() != null
+          ? PairsEvaluation.HeldOutPairs.read(config.pairsFile(), config.pairsDir()) : null;
+      Set<String> warned = new HashSet<>();
       String stopReason = "max epochs reached";
       double lastLoss = Double.NaN;
       if (config.loss().equals("l2-softmax")) {
@@ -157,6 +167,13 @@ public final class Trainer {
           diag.put("total_loss", total_);
           diag.put("learning_rate", lr);
           events.scalars(step, diag);
+          if (heldOut != null && step % config.evalEvery() == 0 && step < total) {
+            // (the final evaluation is the exported model's, after training)
+            long t0 = System.nanoTime();
+            evaluate(session, g, heldOut, config.model().imageSize(), step, events,
+                msg -> { if (warned.add(msg)) progress.message("warning: " + msg); }, progress::message);
+            progress.exclude(System.nanoTime() - t0);
+          }
           if (step % config.checkpointEvery() == 0 || step == total) {
             lastCheckpoint = checkpoints.save(session, step);
             events.flush();
@@ -168,6 +185,34 @@ public final class Trainer {
         return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, stopReason, skipped,
             progress.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
       }
+    }
+  }
+
+  /**
+   * The held-out pairs embedded by the graph's inference tower (the weights as they are now, batch norm on the moving
+   * statistics), facenet's LFW figures printed and written to TensorBoard as heldout/*.
+   */
+  private static void evaluate(Session session, TrainingGraph g, PairsEvaluation.HeldOutPairs heldOut, int imageSize,
+      long step, TensorBoardWriter events, Consumer<String> warnings,
+      Consumer<String> report) {
+    long t0 = System.nanoTime();
+    PairsEvaluation.Evaluation e = heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize));
+    VerificationResult r = e.results().get(0);
+    report.accept(String.format(Locale.ROOT,
+        "step %d: held-out accuracy %.4f +- %.4f, VAL@FAR=1e-3 %.4f, AUC %.4f (%d pairs%s, %.1f s)", step,
+        r.accuracyMean(), r.accuracyStd(), r.valMean(), r.auc(), r.pairs(),
+        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped", (System.nanoTime() - t0) / 1e9));
+    events.scalar(step, "heldout/accuracy", r.accuracyMean());
+    events.scalar(step, "heldout/val_at_far_1e-3", r.valMean());
+    events.scalar(step, "heldout/auc", r.auc());
+    events.flush();
+  }
+
+  private static float[][] embed(Session session, TrainingGraph g, float[] pixels, int size) {
+    int n = pixels.length / (size * size * 3);
+    try (TFloat32 images = TFloat32.tensorOf(Shape.of(n, size, size, 3), DataBuffers.of(pixels, true, false));
+        Result r = session.runner().feed(g.evalImages, images).fetch(g.evalEmbeddings).run()) {
+      return Embedder.rows((TFloat32) r.get(0));
     }
   }
 

@@ -27,16 +27,19 @@ import org.facenet.nn.ModelSpec;
  * @param peoplePerBatch   identities per batch for losses that need identity batches (P)
  * @param imagesPerPerson  images per identity in such batches (K); the batch is then P x K
  * @param xla              TensorFlow's XLA JIT compilation of the training graph
+ * @param evalEvery        steps between held-out evaluations during training (with a pairs file; 0: none, only the
+ *                         evaluation of the exported model after training)
  */
 public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
     OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
     long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
-    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla) {
+    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery) {
 
   public TrainingConfig {
     if (maxEpochs < 1) throw new IllegalArgumentException("--max-epochs must be >= 1, got " + maxEpochs);
     if (epochSize < 1) throw new IllegalArgumentException("--epoch-size must be >= 1, got " + epochSize);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
     if (checkpointEvery < 1) throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
     if (minImagesPerClass < 1) throw new IllegalArgumentException("--min-images-per-class must be >= 1");
     if (scheduleFile == null && !(learningRate > 0)) {
@@ -61,7 +64,14 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
   public TrainingConfig withMaxEpochs(int epochs) {
     return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
         epochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson, xla);
+        peoplePerBatch, imagesPerPerson, xla, evalEvery);
+  }
+
+  /** These settings with held-out evaluations on {@code pairsFile} (names resolved in {@code pairsDir}) every {@code evalEvery} steps. */
+  public TrainingConfig withEvaluation(Path pairsFile, Path pairsDir, int evalEvery) {
+    return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
+        maxEpochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
+        peoplePerBatch, imagesPerPerson, xla, evalEvery);
   }
 
   public void save(Path file) throws IOException {
@@ -91,6 +101,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
     p.setProperty("tf_threads", Integer.toString(tfThreads));
     p.setProperty("input_threads", Integer.toString(inputThreads));
     p.setProperty("xla", Boolean.toString(xla));
+    p.setProperty("eval_every", Integer.toString(evalEvery));
     AtomicFiles.write(file, out -> {
       try (Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
         p.store(w, "facenet-java training run");
@@ -118,7 +129,8 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
           Integer.parseInt(p.getProperty("checkpoint_every")), pairs == null ? null : Path.of(pairs),
           pairs == null ? null : Path.of(p.getProperty("pairs_dir")), Integer.parseInt(p.getProperty("tf_threads")),
           Integer.parseInt(p.getProperty("input_threads")), Integer.parseInt(p.getProperty("people_per_batch")),
-          Integer.parseInt(p.getProperty("images_per_person")), Boolean.parseBoolean(p.getProperty("xla", "false")));
+          Integer.parseInt(p.getProperty("images_per_person")), Boolean.parseBoolean(p.getProperty("xla", "false")),
+          Integer.parseInt(p.getProperty("eval_every", "0")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + ": cannot read the run settings: " + e.getMessage(), e);
     }

@@ -26,7 +26,9 @@ import org.tensorflow.types.TInt64;
 /**
  * The training graph: raw images and labels in, one optimizer step out. The total loss is the
  * chosen loss plus the L2 weight decay of every weight; the train op applies the gradients, the batch-norm
- * moving-statistics updates, the loss's own updates, and increments the global step.
+ * moving-statistics updates, the loss's own updates, and increments the global step. Beside it, an inference
+ * tower on the same weights ({@link #evalImages} -> {@link #evalEmbeddings}: batch norm on the moving statistics,
+ * no dropout, as exported) embeds held-out images during training without an export.
  */
 public final class TrainingGraph implements AutoCloseable {
 
@@ -43,11 +45,16 @@ public final class TrainingGraph implements AutoCloseable {
   public final Op trainOp;
   public final VariableStore variables;
   public final EmbeddingModel.Tower tower;
+  /** Raw images [N, H, W, 3] 0..255 for the inference tower. */
+  public final Placeholder<TFloat32> evalImages;
+  /** The inference tower's L2-normalised embeddings, what the exported SavedModel computes. */
+  public final Operand<TFloat32> evalEmbeddings;
 
   private TrainingGraph(Graph graph, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
       Placeholder<TFloat32> learningRate, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
       Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics, Op trainOp,
-      VariableStore variables, EmbeddingModel.Tower tower) {
+      VariableStore variables, EmbeddingModel.Tower tower, Placeholder<TFloat32> evalImages,
+      Operand<TFloat32> evalEmbeddings) {
     this.graph = graph;
     this.images = images;
     this.labels = labels;
@@ -60,6 +67,8 @@ public final class TrainingGraph implements AutoCloseable {
     this.trainOp = trainOp;
     this.variables = variables;
     this.tower = tower;
+    this.evalImages = evalImages;
+    this.evalEmbeddings = evalEmbeddings;
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
@@ -98,8 +107,13 @@ public final class TrainingGraph implements AutoCloseable {
       Map<String, Operand<TFloat32>> diagnostics = new LinkedHashMap<>(new java.util.TreeMap<>(out.diagnostics()));
       Operand<TFloat32> norms = tf.math.sqrt(tf.sum(tf.math.square(tower.prelogits()), tf.constant(1)));
       diagnostics.put("embedding_norm", tf.math.mean(norms, tf.constant(0)));
+
+      Placeholder<TFloat32> evalImages = tf.withName("eval_images").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, s, s, 3)));
+      Operand<TFloat32> evalEmbeddings = tf.withName("eval_embeddings").identity(EmbeddingModel.build(
+          Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET), evalImages, spec).embeddings());
       return new TrainingGraph(g, images, labels, lr, step, total, out.loss(), regularization, diagnostics, train,
-          store, tower);
+          store, tower, evalImages, evalEmbeddings);
     } catch (RuntimeException e) {
       g.close();
       throw e;

@@ -1,5 +1,6 @@
 package org.facenet.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,15 +12,28 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.facenet.data.Augmentation;
+import org.facenet.data.SyntheticFaces;
+import org.facenet.embed.Embedder;
+import org.facenet.eval.PairsEvaluation;
+import org.facenet.export.ModelExporter;
+import org.facenet.export.ModelMetadata;
+import org.facenet.loss.Losses;
 import org.facenet.loss.LossOptions;
 import org.facenet.nn.BackboneConfig;
 import org.facenet.nn.ModelSpec;
 import org.facenet.nn.Standardization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
 
 /** The training loop end to end on a tiny model and a tiny image set. */
 public class TrainerTest {
@@ -53,7 +67,7 @@ public class TrainerTest {
 
   public static TrainingConfig config(Path data, int epochs, double lr, OptimizerKind optimizer) {
     return new TrainingConfig(TINY, "softmax", LossOptions.defaults(), data, 1, optimizer, lr, null, epochs, 5, 8, 1,
-        new Augmentation(false, true, 0f), 5, null, null, 0, 1, 4, 2, false);
+        new Augmentation(false, true, 0f), 5, null, null, 0, 1, 4, 2, false, 0);
   }
 
   @Test
@@ -69,6 +83,57 @@ public class TrainerTest {
         .replaceAll("^.*?loss (\\S+).*", "$1"));
     assertTrue(result.lastLoss() < first * 0.7, "loss fell from " + first + " to " + result.lastLoss() + "\n" + log);
     assertEquals(30, Checkpoints.stepOf(result.checkpoint()));
+  }
+
+  @Test
+  void heldOutEvaluationsDuringTrainingGiveTheExportedModelsFigures() throws Exception {
+    SyntheticFaces.Summary synth = SyntheticFaces.generate(dir.resolve("synth"), new SyntheticFaces.Config(1, 4, 4, 4, 3, 75, 2, 3));
+    TrainingConfig config = config(synth.trainDir(), 2, 0.01, OptimizerKind.ADAM)
+        .withEvaluation(synth.pairsFile(), synth.heldOutDir(), 5);
+    Path run = dir.resolve("run");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new Trainer(new PrintStream(log, true), false).train(config, run);
+    List<String> evaluations = log.toString().lines().filter(l -> l.contains("held-out accuracy")).toList();
+    // 10 steps, every 5: step 5 only; the last step's figures are the exported model's, after training
+    assertEquals(1, evaluations.size(), log.toString());
+    assertTrue(evaluations.get(0).startsWith("step 5: held-out accuracy "), evaluations.get(0));
+
+    // The inference tower in the training graph computes what the SavedModel exported from the same checkpoint does.
+    Path checkpoint = run.resolve("checkpoints/step-00000005/model");
+    Path model = dir.resolve("model-at-5");
+    ModelExporter.export(config.model(), checkpoint, model, new ModelMetadata(config.model()));
+    float[] pixels = new float[3 * 75 * 75 * 3];
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < pixels.length; i++) pixels[i] = 255 * r.nextFloat();
+    try (TrainingGraph g = TrainingGraph.build(config.model(), Losses.create("softmax", LossOptions.defaults()), 4,
+            Optimizer.facenet(OptimizerKind.ADAM), 1);
+        Session session = new Session(g.graph);
+        Embedder exported = Embedder.load(model)) {
+      session.restore(checkpoint.toString());
+      float[][] expected = exported.embed(pixels, 3);
+      try (TFloat32 x = TFloat32.tensorOf(Shape.of(3, 75, 75, 3), DataBuffers.of(pixels, true, false));
+          Result out = session.runner().feed(g.evalImages, x).fetch(g.evalEmbeddings).run()) {
+        float[][] actual = Embedder.rows((TFloat32) out.get(0));
+        for (int i = 0; i < 3; i++) assertArrayEquals(expected[i], actual[i], 1e-5f, "image " + i);
+      }
+    }
+    // ... so the figures written at step 5 are the exported step-5 model's.
+    PairsEvaluation.Report report = PairsEvaluation.evaluateWithBaseline(model, synth.pairsFile(), synth.heldOutDir(),
+        msg -> { });
+    assertTrue(evaluations.get(0).startsWith(String.format(java.util.Locale.ROOT, "step 5: held-out accuracy %.4f +- %.4f",
+        report.model().accuracyMean(), report.model().accuracyStd())), evaluations.get(0) + " vs " + report.summary());
+    Map<String, Float> atFive = new java.util.HashMap<>();
+    try (java.util.stream.Stream<Path> files = Files.list(run)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+        for (org.tensorflow.proto.Event e : TensorBoardWriterTest.readEvents(f)) {
+          if (e.getStep() != 5) continue;
+          for (org.tensorflow.proto.Summary.Value v : e.getSummary().getValueList()) atFive.put(v.getTag(), v.getSimpleValue());
+        }
+      }
+    }
+    assertEquals(report.model().accuracyMean(), atFive.get("heldout/accuracy"), 1e-6, atFive.toString());
+    assertEquals(report.model().auc(), atFive.get("heldout/auc"), 1e-6, atFive.toString());
+    assertEquals(report.model().valMean(), atFive.get("heldout/val_at_far_1e-3"), 1e-6, atFive.toString());
   }
 
   @Test
