@@ -51,10 +51,10 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
     try {
       Ops tf = Ops.create(graph);
       contents = tf.withName("contents").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-      DecodeImage<TUint8> image = decoded = tf.image.decodeImage(contents, TUint8.class, DecodeImage.channels(3L),
+      decoded = tf.image.decodeImage(contents, TUint8.class, DecodeImage.channels(3L),
           DecodeImage.expandAnimations(false));
       // height and width as floats; the centre square's side, top and left (fractional when the excess is odd)
-      Operand<TFloat32> hw = tf.dtypes.cast(tf.slice(tf.shape(image), tf.constant(new int[] {0}),
+      Operand<TFloat32> hw = tf.dtypes.cast(tf.slice(tf.shape(decoded), tf.constant(new int[] {0}),
           tf.constant(new int[] {2})), TFloat32.class);
       Operand<TFloat32> side = tf.min(hw, tf.constant(0));
       Operand<TFloat32> scale = tf.math.div(tf.constant((float) size), side);
@@ -63,7 +63,7 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
       Operand<TFloat32> translation = tf.math.neg(tf.math.mul(topLeft, scale));
       Operand<TFloat32> scales = tf.concat(List.of(tf.reshape(scale, tf.constant(new int[] {1})),
           tf.reshape(scale, tf.constant(new int[] {1}))), tf.constant(0));
-      resampled = tf.withName("resampled").image.scaleAndTranslate(tf.expandDims(image, tf.constant(0)),
+      resampled = tf.withName("resampled").image.scaleAndTranslate(tf.expandDims(decoded, tf.constant(0)),
           tf.constant(new int[] {size, size}), scales, translation, ScaleAndTranslate.kernelType("triangle"),
           ScaleAndTranslate.antialias(true));
       ConfigProto config = ConfigProto.newBuilder().setInterOpParallelismThreads(-1).build();

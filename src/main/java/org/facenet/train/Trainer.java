@@ -169,10 +169,8 @@ public final class Trainer {
           events.scalars(step, diag);
           if (heldOut != null && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
-            long t0 = System.nanoTime();
-            evaluate(session, g, heldOut, config.model().imageSize(), step, events,
-                msg -> { if (warned.add(msg)) progress.message("warning: " + msg); }, progress::message);
-            progress.exclude(System.nanoTime() - t0);
+            evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
+                msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
           }
           if (step % config.checkpointEvery() == 0 || step == total) {
             lastCheckpoint = checkpoints.save(session, step);
@@ -190,18 +188,20 @@ public final class Trainer {
 
   /**
    * The held-out pairs embedded by the graph's inference tower (the weights as they are now, batch norm on the moving
-   * statistics), facenet's LFW figures printed and written to TensorBoard as heldout/*.
+   * statistics), facenet's LFW figures printed and written to TensorBoard as heldout/*; its time is left out of the
+   * training images/s.
    */
   private static void evaluate(Session session, TrainingGraph g, PairsEvaluation.HeldOutPairs heldOut, int imageSize,
-      long step, TensorBoardWriter events, Consumer<String> warnings,
-      Consumer<String> report) {
+      long step, TensorBoardWriter events, ProgressDisplay progress, Consumer<String> warnings) {
     long t0 = System.nanoTime();
     PairsEvaluation.Evaluation e = heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize));
     VerificationResult r = e.results().get(0);
-    report.accept(String.format(Locale.ROOT,
+    long elapsed = System.nanoTime() - t0;
+    progress.exclude(elapsed);
+    progress.message(String.format(Locale.ROOT,
         "step %d: held-out accuracy %.4f +- %.4f, VAL@FAR=1e-3 %.4f, AUC %.4f (%d pairs%s, %.1f s)", step,
         r.accuracyMean(), r.accuracyStd(), r.valMean(), r.auc(), r.pairs(),
-        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped", (System.nanoTime() - t0) / 1e9));
+        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped", elapsed / 1e9));
     events.scalar(step, "heldout/accuracy", r.accuracyMean());
     events.scalar(step, "heldout/val_at_far_1e-3", r.valMean());
     events.scalar(step, "heldout/auc", r.auc());
