@@ -28,6 +28,6 @@ for i in $(seq 1 "$ROUNDS"); do
   echo "| $i | $J | $T | $(awk -v j="$J" -v t="$T" 'BEGIN { printf "%.2f", j / t }') |"
   echo "$J $T" >> "$OUT/pairs.txt"
 done
-sort -n -k1 "$OUT/pairs.txt" | awk '{ j[NR] = $1 } END { printf "median java %.1f img/s; ", (NR % 2) ? j[(NR + 1) / 2] : (j[NR / 2] + j[NR / 2 + 1]) / 2 }'
-sort -n -k2 "$OUT/pairs.txt" | awk '{ t[NR] = $2 } END { printf "median python-tf %.1f img/s; ", (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
-awk '{ print $1 / $2 }' "$OUT/pairs.txt" | sort -n | awk '{ r[NR] = $1 } END { printf "median paired ratio java/tf %.2f (%d rounds)\n", (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2, NR }'
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "median java $(cut -d' ' -f1 "$OUT/pairs.txt" | median) img/s; median python-tf $(cut -d' ' -f2 "$OUT/pairs.txt" | median) img/s;" \
+  "median paired ratio java/tf $(awk '{ print $1 / $2 }' "$OUT/pairs.txt" | median) ($ROUNDS rounds)"

@@ -55,13 +55,24 @@ class ImageDecoderTest {
     for (float v : px) assertEquals(127.5, v, 40, "pixel " + v + " (mean " + mean + ")");
   }
 
+  /** A decoder under test: an image file to {@code size x size} HWC RGB floats 0..255. */
+  @FunctionalInterface
+  interface Decode {
+    float[] apply(Path file, int size) throws Exception;
+  }
+
   @Test
   void grayscaleRgbaAndSixteenBitPngsBecomeRgb() throws Exception {
+    grayscaleRgbaAndSixteenBitPngsBecomeRgb(dir, ImageDecoder::decode);
+  }
+
+  /** Gray 200 -> (200, 200, 200); 16-bit white -> 255 and black -> 0; RGBA -> its colour without alpha. */
+  static void grayscaleRgbaAndSixteenBitPngsBecomeRgb(Path dir, Decode decode) throws Exception {
     BufferedImage gray = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
     gray.getRaster().setSample(3, 3, 0, 200);
     Path g = dir.resolve("gray.png");
     ImageIO.write(gray, "png", g.toFile());
-    float[] gp = ImageDecoder.decode(g, 8);
+    float[] gp = decode.apply(g, 8);
     int i = (3 * 8 + 3) * 3;
     assertArrayEquals(new float[] {200, 200, 200}, Arrays.copyOfRange(gp, i, i + 3));
 
@@ -69,7 +80,7 @@ class ImageDecoderTest {
     gray16.getRaster().setSample(2, 5, 0, 65535);
     Path g16 = dir.resolve("gray16.PNG");
     ImageIO.write(gray16, "png", g16.toFile());
-    float[] p16 = ImageDecoder.decode(g16, 8);
+    float[] p16 = decode.apply(g16, 8);
     int j = (5 * 8 + 2) * 3;
     assertArrayEquals(new float[] {255, 255, 255}, Arrays.copyOfRange(p16, j, j + 3));
     assertEquals(0f, p16[0]);
@@ -78,7 +89,7 @@ class ImageDecoderTest {
     rgba.setRGB(1, 1, 0xFF10E020);
     Path a = dir.resolve("rgba.png");
     ImageIO.write(rgba, "png", a.toFile());
-    float[] ap = ImageDecoder.decode(a, 8);
+    float[] ap = decode.apply(a, 8);
     int k = (1 * 8 + 1) * 3;
     assertArrayEquals(new float[] {0x10, 0xE0, 0x20}, Arrays.copyOfRange(ap, k, k + 3));
   }

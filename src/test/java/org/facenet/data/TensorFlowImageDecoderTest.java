@@ -116,24 +116,7 @@ class TensorFlowImageDecoderTest {
   @Test
   void grayscaleRgbaAndSixteenBitPngsBecomeRgb() throws Exception {
     try (TensorFlowImageDecoder at8 = new TensorFlowImageDecoder(8)) {
-      BufferedImage gray = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
-      gray.getRaster().setSample(3, 3, 0, 200);
-      float[] gp = at8.decode(png("gray.png", gray));
-      int i = (3 * 8 + 3) * 3;
-      assertArrayEquals(new float[] {200, 200, 200}, Arrays.copyOfRange(gp, i, i + 3));
-
-      BufferedImage gray16 = new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY);
-      gray16.getRaster().setSample(2, 5, 0, 65535);
-      float[] p16 = at8.decode(png("gray16.PNG", gray16));
-      int j = (5 * 8 + 2) * 3;
-      assertArrayEquals(new float[] {255, 255, 255}, Arrays.copyOfRange(p16, j, j + 3));
-      assertEquals(0f, p16[0]);
-
-      BufferedImage rgba = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
-      rgba.setRGB(1, 1, 0xFF10E020);
-      float[] ap = at8.decode(png("rgba.png", rgba));
-      int k = (1 * 8 + 1) * 3;
-      assertArrayEquals(new float[] {0x10, 0xE0, 0x20}, Arrays.copyOfRange(ap, k, k + 3));
+      ImageDecoderTest.grayscaleRgbaAndSixteenBitPngsBecomeRgb(dir, (file, size) -> at8.decode(file));
     }
   }
 
