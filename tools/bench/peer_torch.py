@@ -81,6 +81,8 @@ def parse_args(argv=None):
     p.add_argument("--jpeg-batch-size", type=int, default=64, help="(default 64, as tools/facenet-embed)")
     p.add_argument("--decode-threads", type=int, default=2,
                    help="DataLoader worker processes for decoding; 0: the main process (default 2)")
+    p.add_argument("--bfloat16", action="store_true",
+                   help="embed under torch.autocast('cpu', dtype=torch.bfloat16) (the training step stays float32)")
     p.add_argument("--no-train", action="store_true", help="skip the training measurement")
     p.add_argument("--params-only", action="store_true", help="print the parameter count and exit")
     return p.parse_args(argv)
@@ -224,8 +226,8 @@ def main(argv=None):
     embed_model = model
 
     def embed(x):
-        with torch.inference_mode():
-            return embed_model(standardize(x)).numpy()
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bfloat16):
+            return embed_model(standardize(x)).float().numpy()
 
     for _ in range(max(args.warmup, 1)):
         embed(pixels)
@@ -260,7 +262,7 @@ def main(argv=None):
     fields = ["peer=python-torch"] + ["%s=%.2f" % (k, v) for k, v in results.items()] + [
         "params=%d" % params, "image_size=%d" % s, "batch=%d" % b, "steps=%d" % args.steps,
         "warmup=%d" % args.warmup, "threads=%d" % torch.get_num_threads(),
-        "channels_last=%d" % int(args.channels_last), "torch=%s" % torch.__version__]
+        "channels_last=%d" % int(args.channels_last), "bfloat16=%d" % int(args.bfloat16), "torch=%s" % torch.__version__]
     print(" ".join(fields))
     return 0
 

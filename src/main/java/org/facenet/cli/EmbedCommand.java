@@ -7,6 +7,7 @@ import org.facenet.embed.DirectoryEmbedder;
 import org.facenet.embed.Embedder;
 import org.facenet.embed.EmbeddingsCsv;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,11 +38,14 @@ final class EmbedCommand implements Callable<Integer> {
       description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Mixin
+  InferenceOptions inference;
+
   @Override
   public Integer call() throws Exception {
     List<Path> files = DirectoryEmbedder.listImages(dir);
     if (files.isEmpty()) throw new IllegalArgumentException(dir + ": no .jpg, .jpeg or .png images below this folder");
-    try (Embedder embedder = Embedder.load(model)) {
+    try (Embedder embedder = inference.load(model)) {
       // One untimed batch first: TensorFlow optimises the graph on its first run and sizes its buffers on the first
       // batch of a shape, which is not throughput (the Python peers in tools/bench warm up the same way).
       int warm = Math.min(batchSize, files.size());

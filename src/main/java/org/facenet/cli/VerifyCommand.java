@@ -16,6 +16,7 @@ import org.facenet.eval.Verification;
 import org.facenet.eval.VerificationResult;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code facenet verify}: the LFW pairs protocol on embeddings or a model; {@code --make-pairs} writes a pairs file. */
@@ -51,6 +52,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--subtract-mean", description = "Subtract the training folds' mean embedding before distances (facenet's option).")
   boolean subtractMean;
+
+  @Mixin
+  InferenceOptions inference;
 
   @Option(names = "--flip", description = "With --model: add the mirror image's embedding (test-time augmentation).")
   boolean flip;
@@ -96,7 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
       e = PairsEvaluation.fromRows(EmbeddingsCsv.read(source.embeddings), parsed.pairs());
     } else if (source.model != null) {
       if (data == null) throw new IllegalArgumentException("--model needs --data DIR, the folder the pairs' names resolve in");
-      try (Embedder embedder = Embedder.load(source.model)) {
+      try (Embedder embedder = inference.load(source.model)) {
         e = PairsEvaluation.embedWithModel(embedder, PairsFile.resolve(data, parsed.pairs()), flip,
             msg -> System.err.println("warning: " + msg));
       }

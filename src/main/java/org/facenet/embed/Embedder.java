@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.facenet.export.ModelExporter;
+import org.facenet.train.Precision;
+import org.facenet.train.SessionOptions;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -37,12 +39,21 @@ public final class Embedder implements AutoCloseable {
     this.embeddingSize = (int) out.shape.size(1);
   }
 
-  /** Loads the SavedModel in {@code dir}; a clear error if it is not one. */
+  /** Loads the SavedModel in {@code dir} to run in float32; a clear error if it is not one. */
   public static Embedder load(Path dir) {
+    return load(dir, Precision.FLOAT32);
+  }
+
+  /**
+   * Loads the SavedModel in {@code dir} to run at {@code precision} (the model itself is float32; bfloat16 is a
+   * rewrite of the loaded graph, see {@link Precision}); a clear error if it is not one.
+   */
+  public static Embedder load(Path dir, Precision precision) {
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new IllegalArgumentException(dir + ": not a SavedModel (no saved_model.pb); pass the folder facenet-train exported");
     }
-    return new Embedder(SavedModelBundle.load(dir.toString(), ModelExporter.TAG));
+    return new Embedder(SavedModelBundle.loader(dir.toString()).withTags(ModelExporter.TAG)
+        .withConfigProto(SessionOptions.config(0, false, precision)).load());
   }
 
   public int imageSize() {

@@ -21,6 +21,11 @@ public final class SessionOptions {
    * TensorFlow's JIT compilation of the graph (GlobalJitLevel ON_1).
    */
   public static Session open(Graph graph, int threads, boolean xla) {
+    return new Session(graph, config(threads, xla, Precision.FLOAT32));
+  }
+
+  /** The configuration {@link #open(Graph, int, boolean)} uses, with {@code precision}'s rewrite (for loaders). */
+  public static ConfigProto config(int threads, boolean xla, Precision precision) {
     ConfigProto.Builder config = ConfigProto.newBuilder().setAllowSoftPlacement(true);
     config.getGpuOptionsBuilder().setAllowGrowth(true);
     if (threads > 0) config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(Math.min(2, threads));
@@ -28,6 +33,6 @@ public final class SessionOptions {
       config.getGraphOptionsBuilder().getOptimizerOptionsBuilder()
           .setGlobalJitLevel(org.tensorflow.proto.OptimizerOptions.GlobalJitLevel.ON_1);
     }
-    return new Session(graph, config.build());
+    return precision.applyTo(config).build();
   }
 }

@@ -21,6 +21,7 @@ import org.facenet.embed.EmbeddingRow;
 import org.facenet.embed.EmbeddingsCsv;
 import org.facenet.export.ModelExporter;
 import org.facenet.export.ModelMetadata;
+import org.facenet.train.Precision;
 import org.facenet.train.Trainer;
 import org.facenet.train.TrainerTest;
 import org.facenet.train.TrainingConfig;
@@ -67,12 +68,7 @@ class CommandsTest {
 
   @Test
   void embedSkipsAndCountsABrokenFileAndItsVectorsEqualTheSavedModels() throws Exception {
-    Path images = dir.resolve("images");
-    for (Path p : List.of(synth.heldOutDir().resolve("h0001/0001.png"), synth.heldOutDir().resolve("h0002/0002.png"))) {
-      Path to = images.resolve(p.getParent().getFileName().toString()).resolve(p.getFileName());
-      Files.createDirectories(to.getParent());
-      Files.copy(p, to);
-    }
+    Path images = twoHeldOutImages(dir.resolve("images"));
     Files.write(images.resolve("h0001/broken.JPG"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2});
     Files.writeString(images.resolve("notes.txt"), "not an image name, not listed");
     Path csv = dir.resolve("out/embeddings.csv");
@@ -105,6 +101,46 @@ class CommandsTest {
     Run notModel = run("embed", images.toString(), "--model", images.toString(), "--out", none.toString());
     assertEquals(2, notModel.exit());
     assertTrue(notModel.err().contains(images.toString()), notModel.err());
+  }
+
+  /** Two held-out images, copied into {@code images}/identity/. */
+  static Path twoHeldOutImages(Path images) throws Exception {
+    for (Path p : List.of(synth.heldOutDir().resolve("h0001/0001.png"), synth.heldOutDir().resolve("h0002/0002.png"))) {
+      Path to = images.resolve(p.getParent().getFileName().toString()).resolve(p.getFileName());
+      Files.createDirectories(to.getParent());
+      Files.copy(p, to);
+    }
+    return images;
+  }
+
+  @Test
+  void embedAtBfloat16PrecisionWritesWhatTheModelComputesInBfloat16() throws Exception {
+    Path images = twoHeldOutImages(dir.resolve("images16"));
+    Path csv = dir.resolve("out/bf16.csv");
+    Run r = run("embed", images.toString(), "--model", model.toString(), "--out", csv.toString(), "--batch-size", "1",
+        "--precision", "bfloat16");
+    assertEquals(0, r.exit(), r.err());
+    List<EmbeddingRow> rows = EmbeddingsCsv.read(csv);
+    assertEquals(2, rows.size());
+    try (Embedder half = Embedder.load(model, Precision.BFLOAT16); Embedder single = Embedder.load(model);
+        TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(half.imageSize())) {
+      double fromFloat32 = 0;
+      for (EmbeddingRow row : rows) {
+        float[] px = decoder.decode(Path.of(row.path()));
+        float[] expected = half.embed(px, 1)[0];
+        float[] float32 = single.embed(px, 1)[0];
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], row.embedding()[i], 1e-6);
+          fromFloat32 = Math.max(fromFloat32, Math.abs(float32[i] - row.embedding()[i]));
+        }
+      }
+      if (Precision.BFLOAT16.cpuWarning().isEmpty()) {
+        assertTrue(fromFloat32 > 1e-4, "the CSV is not the float32 one: " + fromFloat32);
+      }
+    }
+    Run bad = run("embed", images.toString(), "--model", model.toString(), "--out", csv.toString(), "--precision", "fp8");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--precision") && bad.err().contains("BFLOAT16"), bad.err());
   }
 
   @Test

@@ -34,13 +34,13 @@ import org.tensorflow.types.TInt32;
 /** Train a few steps, checkpoint, export, reload: the SavedModel computes what the trained weights compute. */
 public class ModelExporterTest {
 
-  static final ModelSpec TINY = new ModelSpec("inception-resnet-v1", 75, new BackboneConfig(16, 0.8f, 0.125f, 0.2f),
+  public static final ModelSpec TINY = new ModelSpec("inception-resnet-v1", 75, new BackboneConfig(16, 0.8f, 0.125f, 0.2f),
       5e-4f, Standardization.FIXED);
 
   @TempDir
   Path dir;
 
-  static float[] pixels(int n, int size, long seed) {
+  public static float[] pixels(int n, int size, long seed) {
     Random r = new Random(seed);
     float[] px = new float[n * size * size * 3];
     for (int i = 0; i < px.length; i++) px[i] = r.nextInt(256);
@@ -48,7 +48,7 @@ public class ModelExporterTest {
   }
 
   /** Trains TINY for a few steps and returns the checkpoint prefix. */
-  static Path trainFewSteps(ModelSpec spec, Path runDir) throws Exception {
+  public static Path trainFewSteps(ModelSpec spec, Path runDir) throws Exception {
     int n = 8;
     int s = spec.imageSize();
     int[] labels = {0, 1, 2, 3, 0, 1, 2, 3};
