@@ -68,7 +68,8 @@ public final class Benchmark {
       Ops tf = Ops.create(g);
       int size = spec.imageSize();
       Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3)));
-      Operand<TFloat32> out = EmbeddingModel.build(Layers.tower(new VariableStore(tf, 1), false, 0f,
+      // The graph facenet-embed runs: the exported one, batch norms folded into their layers (random weights here).
+      Operand<TFloat32> out = EmbeddingModel.build(Layers.foldedInferenceTower(new VariableStore(tf, 1),
           Layers.BatchNormConfig.FACENET), in, spec).embeddings();
       try (Session s = SessionOptions.open(g, threads); TFloat32 x = images(pixels, batch, size)) {
         s.initialize();

@@ -125,10 +125,7 @@ public final class InceptionResNetV1 implements Backbone {
   /** net + scale * up(mixed), up a linear 1x1 convolution with bias back to net's channels; then ReLU. */
   private static Operand<TFloat32> residual(Layers l, Operand<TFloat32> net, Operand<TFloat32> mixed, float scale,
       boolean relu) {
-    int channels = (int) Layers.channels(net);
-    Operand<TFloat32> up = l.conv("Conv2d_1x1", mixed, channels, 1, 1, 1, Padding.SAME, false, Activation.NONE);
-    Operand<TFloat32> sum = l.addScaled(net, up, scale);
-    return relu ? l.tf().nn.relu(sum) : sum;
+    return l.scaledResidual("Conv2d_1x1", net, mixed, scale, relu ? Activation.RELU : Activation.NONE);
   }
 
   private int c(int channels) {

@@ -30,22 +30,25 @@ public final class Layers {
   private static final class TowerState {
     final List<Op> updateOps = new ArrayList<>();
     final List<Operand<TFloat32>> regularization = new ArrayList<>();
+    final List<Folding> foldings = new ArrayList<>();
     double flops;
   }
 
   private final Ops tf;
   private final VariableStore vars;
   private final boolean training;
+  private final boolean folded;
   private final String path;
   private final float weightDecay;
   private final BatchNormConfig bn;
   private final TowerState state;
 
-  private Layers(Ops tf, VariableStore vars, boolean training, String path, float weightDecay,
+  private Layers(Ops tf, VariableStore vars, boolean training, boolean folded, String path, float weightDecay,
       BatchNormConfig bn, TowerState state) {
     this.tf = tf;
     this.vars = vars;
     this.training = training;
+    this.folded = folded;
     this.path = path;
     this.weightDecay = weightDecay;
     this.bn = bn;
@@ -54,17 +57,27 @@ public final class Layers {
 
   /** A new tower at the root of {@code vars}. */
   public static Layers tower(VariableStore vars, boolean training, float weightDecay, BatchNormConfig bn) {
-    return new Layers(vars.root(), vars, training, "", weightDecay, bn, new TowerState());
+    return new Layers(vars.root(), vars, training, false, "", weightDecay, bn, new TowerState());
+  }
+
+  /**
+   * An inference tower for deployment: every batch norm that follows a convolution or fully connected layer is
+   * folded into it ({@link FoldedBatchNorm}), so the layer is a weights-and-bias one that TensorFlow fuses with its
+   * activation at every precision, and so is the scale of every residual merge ({@link FoldedScale}); batch norms
+   * elsewhere stay. Its variables' values come from an unfolded tower's through {@link #foldings()}.
+   */
+  public static Layers foldedInferenceTower(VariableStore vars, BatchNormConfig bn) {
+    return new Layers(vars.root(), vars, false, true, "", 0f, bn, new TowerState());
   }
 
   /** The same tower, one scope deeper: variables of the child live under {@code path/name}. */
   public Layers in(String name) {
-    return new Layers(tf, vars, training, qualify(name), weightDecay, bn, state);
+    return new Layers(tf, vars, training, folded, qualify(name), weightDecay, bn, state);
   }
 
   /** The same tower and path with another batch-norm configuration (IResNet uses its own). */
   public Layers withBatchNorm(BatchNormConfig config) {
-    return new Layers(tf, vars, training, path, weightDecay, config, state);
+    return new Layers(tf, vars, training, folded, path, weightDecay, config, state);
   }
 
   public Ops tf() {
@@ -91,6 +104,14 @@ public final class Layers {
   /** L2 weight-decay terms (weightDecay * sum(w^2) / 2 each) of every weight in this tower. */
   public List<Operand<TFloat32>> regularizationLosses() {
     return List.copyOf(state.regularization);
+  }
+
+  /**
+   * What this tower folded into the weights and biases of its layers (nothing unless it is a folded inference
+   * tower): applied to an unfolded tower's values, they give this tower's.
+   */
+  public List<Folding> foldings() {
+    return List.copyOf(state.foldings);
   }
 
   /** Forward FLOPs per example of the convolutions and fully connected layers built so far (2 per MAC). */
@@ -128,7 +149,9 @@ public final class Layers {
     long outH = y.shape().size(1);
     long outW = y.shape().size(2);
     if (outH > 0 && outW > 0) state.flops += 2.0 * kh * kw * cin * filters * outH * outW;
-    if (batchNorm) {
+    if (batchNorm && folded) {
+      y = tf.nn.biasAdd(y, s.foldedBatchNormBias(filters));
+    } else if (batchNorm) {
       y = s.batchNorm(y);
     } else {
       y = tf.nn.biasAdd(y, s.variable("biases", new long[] {filters}, Initializer.zeros()));
@@ -153,9 +176,18 @@ public final class Layers {
     return tf.concat(Arrays.asList(parts), tf.constant(3));
   }
 
-  /** {@code net + scale * residual}, the Inception-ResNet merge. */
-  public Operand<TFloat32> addScaled(Operand<TFloat32> net, Operand<TFloat32> residual, float scale) {
-    return tf.math.add(net, tf.math.mul(residual, tf.constant(scale)));
+  /**
+   * The Inception-ResNet merge: {@code net + scale * up(mixed)}, {@code up} a 1x1 convolution with bias (scope
+   * {@code name}) back to net's channels, then {@code act}. A folded inference tower folds {@code scale} into up's
+   * weights and bias ({@link FoldedScale}), leaving convolution + bias + add + activation, which TensorFlow fuses.
+   */
+  public Operand<TFloat32> scaledResidual(String name, Operand<TFloat32> net, Operand<TFloat32> mixed, float scale,
+      Activation act) {
+    Operand<TFloat32> up = conv(name, mixed, (int) channels(net), 1, 1, 1, Padding.SAME, false, Activation.NONE);
+    if (!folded) return activate(tf.math.add(net, tf.math.mul(up, tf.constant(scale))), act);
+    Layers s = in(name);
+    state.foldings.add(new FoldedScale(s.qualify("weights"), s.qualify("biases"), scale));
+    return activate(tf.math.add(up, net), act);
   }
 
   /**
@@ -169,7 +201,9 @@ public final class Layers {
     s.decay(w);
     state.flops += 2.0 * cin * units;
     Operand<TFloat32> y = tf.linalg.matMul(in, w);
-    if (batchNorm) {
+    if (batchNorm && folded) {
+      y = tf.nn.biasAdd(y, s.foldedBatchNormBias(units));
+    } else if (batchNorm) {
       y = s.batchNorm2d(y);
     } else {
       y = tf.nn.biasAdd(y, s.variable("biases", new long[] {units}, Initializer.zeros()));
@@ -213,6 +247,17 @@ public final class Layers {
     var out = tf.nn.fusedBatchNorm(in, gamma, beta, movingMean.read(), movingVar.read(),
         FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(false));
     return out.y();
+  }
+
+  /**
+   * The bias of a layer whose batch norm is folded into it: the batch norm's beta variable, which holds
+   * {@code beta - mean s} once {@link FoldedBatchNorm#fold} has filled it; the layer's weights hold {@code W s}.
+   */
+  private Operand<TFloat32> foldedBatchNormBias(long channels) {
+    Layers b = in("BatchNorm");
+    state.foldings.add(new FoldedBatchNorm(qualify("weights"), b.qualify("beta"), bn.scale() ? b.qualify("gamma") : null,
+        b.qualify("moving_mean"), b.qualify("moving_variance"), bn.epsilon()));
+    return b.variable("beta", new long[] {channels}, Initializer.zeros());
   }
 
   /** Batch norm of a [N, C] tensor (reshaped to [N, 1, 1, C] for the fused kernel). */

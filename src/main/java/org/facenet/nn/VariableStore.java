@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Assign;
@@ -29,9 +32,10 @@ public final class VariableStore {
    * @param variable the VariableV2 op, for the ops that write it (assign, optimizer updates)
    * @param read     its value ("path/read", an Identity): every layer reads through it and gradients are taken
    *                 with respect to it, as TF1 Python does (TF Java's gradient builder crashes on the ref output)
+   * @param initialValue the value its initialiser ("path/Assign") writes; feeding it sets the variable to any value
    */
   public record Entry(String path, Variable<TFloat32> variable, Operand<TFloat32> read, long[] shape,
-      boolean trainable) {
+      boolean trainable, Operand<TFloat32> initialValue) {
     public long size() {
       long n = 1;
       for (long d : shape) n *= d;
@@ -76,7 +80,7 @@ public final class VariableStore {
         .setAttr("shape", Shape.of(shape)).setAttr("dtype", DataType.DT_FLOAT).build());
     graph.opBuilder(Assign.OP_NAME, path + "/Assign", init).addInput(v.asOutput()).addInput(initial.asOutput()).build();
     Operand<TFloat32> read = graph.opBuilder("Identity", path + "/read", root.scope()).addInput(v.asOutput()).build().output(0);
-    Entry entry = new Entry(path, v, read, shape.clone(), trainable);
+    Entry entry = new Entry(path, v, read, shape.clone(), trainable, initial);
     entries.put(path, entry);
     return entry;
   }
@@ -97,6 +101,37 @@ public final class VariableStore {
 
   public Entry entry(String path) {
     return entries.get(path);
+  }
+
+  /**
+   * Sets every variable of this store in {@code session} to its value in {@code values} (flat, row-major), by
+   * running its initialiser with the initial value fed; a variable without a value is an error.
+   */
+  public void assign(Session session, Map<String, float[]> values) {
+    Graph graph = (Graph) root.scope().env();
+    for (Entry e : entries.values()) {
+      float[] v = values.get(e.path());
+      if (v == null || v.length != e.size()) {
+        throw new IllegalArgumentException("variable " + e.path() + ": " + (v == null ? "no value" : v.length
+            + " values for shape " + java.util.Arrays.toString(e.shape())));
+      }
+      try (TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()), DataBuffers.of(v, true, false))) {
+        session.runner().feed(e.initialValue(), t).addTarget(graph.operation(e.path() + "/Assign")).run();
+      }
+    }
+  }
+
+  /** The value of every variable of this store in {@code session}, by path (flat, row-major). */
+  public Map<String, float[]> values(Session session) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (Entry e : entries.values()) {
+      try (Result r = session.runner().fetch(e.read()).run()) {
+        float[] v = new float[Math.toIntExact(e.size())];
+        ((TFloat32) r.get(0)).copyTo(DataBuffers.of(v, false, false));
+        out.put(e.path(), v);
+      }
+    }
+    return out;
   }
 
   /** Total number of scalars in the variables whose path starts with {@code prefix}. */

@@ -20,9 +20,12 @@ import org.facenet.train.Optimizer;
 import org.facenet.train.OptimizerKind;
 import org.facenet.train.TrainingGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -115,6 +118,71 @@ public class ModelExporterTest {
       // Inference mode: an image's embedding does not depend on the rest of the batch (no batch statistics).
       float[][] alone = embedder.embed(java.util.Arrays.copyOf(px, TINY.imageSize() * TINY.imageSize() * 3), 1);
       for (int j = 0; j < 16; j++) assertEquals(got[0][j], alone[0][j], 1e-5);
+    }
+  }
+
+  /**
+   * Batch norms and residual scales folded at export compute what they computed unfolded, with statistics far from their initial ones
+   * (a few training steps barely move them): every beta, gamma, moving mean and moving variance of an unfolded
+   * inference tower is set at random and saved as the checkpoint; the exported model must give that tower's
+   * embeddings, keep no moving statistics and, where every batch norm follows a layer, no batch-norm op.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"inception-resnet-v1", "resnet18", "iresnet18"})
+  void foldedExportComputesWhatTheUnfoldedTowerDid(String backbone) throws Exception {
+    ModelSpec spec = backbone.equals("inception-resnet-v1") ? TINY
+        : new ModelSpec(backbone, 32, new BackboneConfig(8, 1f, 0.125f, 0.1f), 0f, Standardization.FIXED);
+    int s = spec.imageSize();
+    Path checkpoint = dir.resolve("ckpt/model");
+    java.nio.file.Files.createDirectories(checkpoint.getParent());
+    Random random = new Random(5);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      VariableStore store = new VariableStore(tf, 3);
+      EmbeddingModel.build(Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET),
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3))), spec);
+      try (Session session = new Session(g)) {
+        session.initialize();
+        java.util.Map<String, float[]> values = store.values(session);
+        for (var e : values.entrySet()) {
+          String name = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
+          float[] v = e.getValue();
+          for (int i = 0; i < v.length; i++) {
+            switch (name) {
+              case "beta", "moving_mean" -> v[i] = (float) (random.nextDouble() - 0.5);
+              case "gamma" -> v[i] = (float) (0.5 + random.nextDouble());
+              case "moving_variance" -> v[i] = (float) (0.5 + 1.5 * random.nextDouble());
+              default -> { }
+            }
+          }
+        }
+        store.assign(session, values);
+        session.save(checkpoint.toString());
+      }
+    }
+    Path saved = dir.resolve("folded");
+    ModelExporter.export(spec, checkpoint, saved, new ModelMetadata(spec));
+    int n = 4;
+    int d = spec.embeddingSize();
+    float[] px = pixels(n, s, 17);
+    float[] expected = referenceEmbeddings(spec, checkpoint, px, n);
+    try (Embedder embedder = Embedder.load(saved)) {
+      float[][] got = embedder.embed(px, n);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++) assertEquals(expected[i * d + j], got[i][j], 1e-5, backbone + " image " + i + " dim " + j);
+      }
+    }
+    try (SavedModelBundle bundle = SavedModelBundle.load(saved.toString(), ModelExporter.TAG)) {
+      var ops = new java.util.ArrayList<String>();
+      bundle.graph().operations().forEachRemaining(o -> ops.add(o.type() + " " + o.name()));
+      long batchNorms = ops.stream().filter(o -> o.startsWith("FusedBatchNorm")).count();
+      long movingMeans = ops.stream().filter(o -> o.startsWith("VariableV2 ") && o.endsWith("/moving_mean")).count();
+      assertEquals(batchNorms, movingMeans, "moving statistics are exported only for the batch norms left unfolded");
+      if (backbone.startsWith("iresnet")) {
+        assertTrue(batchNorms > 0, "IResNet's batch norms before a convolution (pre-activation) stay");
+      } else {
+        assertEquals(0, batchNorms, "every batch norm of " + backbone + " follows a layer and is folded into it");
+      }
     }
   }
 
