@@ -10,6 +10,7 @@ import org.facenet.nn.ModelSpec;
 import org.facenet.nn.VariableStore;
 import org.facenet.train.Optimizer;
 import org.facenet.train.OptimizerKind;
+import org.facenet.train.Precision;
 import org.facenet.train.SessionOptions;
 import org.facenet.train.TrainingGraph;
 import org.tensorflow.Graph;
@@ -41,6 +42,12 @@ public final class Benchmark {
   private Benchmark() {}
 
   public static Row run(ModelSpec spec, String loss, int batch, int warmup, int steps, int threads) {
+    return run(spec, loss, batch, warmup, steps, threads, Precision.FLOAT32);
+  }
+
+  /** {@link #run(ModelSpec, String, int, int, int, int)} with both sessions at {@code precision}. */
+  public static Row run(ModelSpec spec, String loss, int batch, int warmup, int steps, int threads,
+      Precision precision) {
     double train;
     double gflops;
     long params;
@@ -49,7 +56,7 @@ public final class Benchmark {
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = i % classes;
     try (TrainingGraph g = TrainingGraph.build(spec, Losses.create(loss, org.facenet.loss.LossOptions.defaults()), classes, Optimizer.facenet(OptimizerKind.ADAM), 1);
-        Session s = SessionOptions.open(g.graph, threads);
+        Session s = SessionOptions.open(g.graph, threads, false, precision);
         TFloat32 x = images(pixels, batch, spec.imageSize());
         TInt32 y = TInt32.tensorOf(Shape.of(batch), DataBuffers.of(labels, true, false));
         TFloat32 lr = TFloat32.scalarOf(1e-4f)) {
@@ -71,7 +78,7 @@ public final class Benchmark {
       // The graph facenet-embed runs: the exported one, batch norms folded into their layers (random weights here).
       Operand<TFloat32> out = EmbeddingModel.build(Layers.foldedInferenceTower(new VariableStore(tf, 1),
           Layers.BatchNormConfig.FACENET), in, spec).embeddings();
-      try (Session s = SessionOptions.open(g, threads); TFloat32 x = images(pixels, batch, size)) {
+      try (Session s = SessionOptions.open(g, threads, false, precision); TFloat32 x = images(pixels, batch, size)) {
         s.initialize();
         embed = time(warmup, steps, batch, () -> {
           try (Result r = s.runner().feed(in, x).fetch(out).run()) {

@@ -47,6 +47,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "Decoding threads of the pipeline measurement (default: ${DEFAULT-VALUE}).")
   int inputThreads;
 
+  @Mixin
+  PrecisionOption precision;
+
   @Option(names = "--matmul", description = "Also measure a 2048 x 2048 matrix product's GFLOP/s (the CPU's ceiling).")
   boolean matmul;
 
@@ -54,16 +57,18 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Benchmark.Row> rows = new ArrayList<>();
     Preset preset = syntheticPreset ? Preset.SYNTHETIC : Preset.DATA;
+    org.facenet.train.Precision p = precision.get();
+    if (p != org.facenet.train.Precision.FLOAT32) System.out.println("precision: " + p);
     if (allBackbones) {
       for (String name : org.facenet.nn.Backbones.names()) {
         model.backbone = name;
         model.imageSize = null;
-        rows.add(Benchmark.run(model.toSpec(Preset.DATA.withImageSize(null)), loss, batch, warmup, steps, threads));
+        rows.add(Benchmark.run(model.toSpec(Preset.DATA.withImageSize(null)), loss, batch, warmup, steps, threads, p));
         System.out.print(Benchmark.table(rows.subList(rows.size() - 1, rows.size())).lines().skip(2)
             .reduce("", (a, b) -> a + b + "\n"));
       }
     } else {
-      rows.add(Benchmark.run(model.toSpec(preset), loss, batch, warmup, steps, threads));
+      rows.add(Benchmark.run(model.toSpec(preset), loss, batch, warmup, steps, threads, p));
     }
     System.out.print(Benchmark.table(rows));
     if (data != null) {

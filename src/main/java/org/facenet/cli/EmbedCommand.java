@@ -39,13 +39,13 @@ final class EmbedCommand implements Callable<Integer> {
   int threads;
 
   @Mixin
-  InferenceOptions inference;
+  PrecisionOption precision;
 
   @Override
   public Integer call() throws Exception {
     List<Path> files = DirectoryEmbedder.listImages(dir);
     if (files.isEmpty()) throw new IllegalArgumentException(dir + ": no .jpg, .jpeg or .png images below this folder");
-    try (Embedder embedder = inference.load(model)) {
+    try (Embedder embedder = precision.load(model)) {
       // One untimed batch first: TensorFlow optimises the graph on its first run and sizes its buffers on the first
       // batch of a shape, which is not throughput (the Python peers in tools/bench warm up the same way).
       int warm = Math.min(batchSize, files.size());

@@ -137,6 +137,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--xla", description = "Compile the training graph with TensorFlow's XLA JIT (GlobalJitLevel ON_1).")
   boolean xla;
 
+  @Mixin
+  PrecisionOption precision;
+
   @Option(names = "--no-export", description = "Skip the SavedModel export and the held-out evaluation.")
   boolean noExport;
 
@@ -202,6 +205,6 @@ final class TrainCommand implements Callable<Integer> {
         maxEpochs != null ? maxEpochs : preset.maxEpochs(), steps,
         batchSize != null ? batchSize : preset.batchSize(), seed, new Augmentation(randomCrop, randomFlip, randomRotate),
         checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla,
-        evalEvery != null ? evalEvery : steps);
+        evalEvery != null ? evalEvery : steps, precision.get());
   }
 }

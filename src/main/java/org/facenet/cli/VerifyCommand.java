@@ -54,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
   boolean subtractMean;
 
   @Mixin
-  InferenceOptions inference;
+  PrecisionOption precision;
 
   @Option(names = "--flip", description = "With --model: add the mirror image's embedding (test-time augmentation).")
   boolean flip;
@@ -100,7 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
       e = PairsEvaluation.fromRows(EmbeddingsCsv.read(source.embeddings), parsed.pairs());
     } else if (source.model != null) {
       if (data == null) throw new IllegalArgumentException("--model needs --data DIR, the folder the pairs' names resolve in");
-      try (Embedder embedder = inference.load(source.model)) {
+      try (Embedder embedder = precision.load(source.model)) {
         e = PairsEvaluation.embedWithModel(embedder, PairsFile.resolve(data, parsed.pairs()), flip,
             msg -> System.err.println("warning: " + msg));
       }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import org.facenet.train.Precision;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -36,7 +37,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
   private final int threads;
   private final int cells;
   private final int probes;
-  private final TensorFlowDots.Precision precision;
+  private final Precision precision;
   private final long maxEdges;
   private final long seed;
 
@@ -52,7 +53,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
     this.threads = threads;
     this.cells = cells;
     this.probes = probes;
-    this.precision = bfloat16 ? TensorFlowDots.Precision.BFLOAT16 : TensorFlowDots.Precision.FLOAT32;
+    this.precision = bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32;
     this.maxEdges = BlockedNeighbourSearch.defaultMaxEdges();
     this.seed = seed;
   }
@@ -63,8 +64,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
     int dim = e.dim();
     int c = cells > 0 ? Math.min(cells, n) : Math.max(1, (int) Math.round(2 * Math.sqrt(n)));
     if (probes >= c) {
-      return new TensorFlowNeighbourSearch(threads, maxEdges, precision == TensorFlowDots.Precision.BFLOAT16
-          ? TensorFlowNeighbourSearch.Precision.BFLOAT16 : TensorFlowNeighbourSearch.Precision.FLOAT32).radiusGraph(e, radius);
+      return new TensorFlowNeighbourSearch(threads, maxEdges, precision).radiusGraph(e, radius);
     }
     float[] x = e.data();
     double[] sq = BlockedNeighbourSearch.squaredNorms(e);
@@ -78,7 +78,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
       // members[cell]: points whose nearest centre it is; queries[cell]: points that probe it
       int[][] members = group(n, c, probe, 1);
       int[][] queries = group(n, c, probe, probes);
-      double margin = precision.margin(dim);
+      double margin = TensorFlowDots.margin(precision, dim);
       LongList pairs = new LongList();
       float[] dots = new float[0];
       for (int cell = 0; cell < c; cell++) {

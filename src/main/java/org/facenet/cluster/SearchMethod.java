@@ -1,6 +1,7 @@
 package org.facenet.cluster;
 
 import java.util.Locale;
+import org.facenet.train.Precision;
 
 /** How the neighbour graph is found; {@link #AUTO} picks by size. */
 public enum SearchMethod {
@@ -37,17 +38,7 @@ public enum SearchMethod {
   public SearchMethod resolve(int n) {
     if (this != AUTO) return this;
     if (n < AUTO_JAVA_BELOW) return JAVA;
-    return cpuHasBfloat16() ? TENSORFLOW_BF16 : TENSORFLOW;
-  }
-
-  /** True when /proc/cpuinfo lists avx512_bf16 or amx_bf16 (false off Linux). */
-  static boolean cpuHasBfloat16() {
-    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("flags")).findFirst()
-          .map(l -> l.contains(" avx512_bf16") || l.contains(" amx_bf16")).orElse(false);
-    } catch (java.io.IOException | RuntimeException e) {
-      return false;
-    }
+    return Precision.cpuHasBfloat16() ? TENSORFLOW_BF16 : TENSORFLOW;
   }
 
   /** The option spelling, e.g. "tensorflow-bf16". */
@@ -60,9 +51,9 @@ public enum SearchMethod {
     return switch (this) {
       case AUTO -> resolve(n).create(n, threads, probes);
       case JAVA -> new BlockedNeighbourSearch(threads);
-      case TENSORFLOW -> new TensorFlowNeighbourSearch(threads, TensorFlowNeighbourSearch.Precision.FLOAT32);
-      case TENSORFLOW_BF16 -> new TensorFlowNeighbourSearch(threads, TensorFlowNeighbourSearch.Precision.BFLOAT16);
-      case PARTITIONED -> new PartitionedNeighbourSearch(threads, 0, probes, cpuHasBfloat16(), 0);
+      case TENSORFLOW -> new TensorFlowNeighbourSearch(threads, Precision.FLOAT32);
+      case TENSORFLOW_BF16 -> new TensorFlowNeighbourSearch(threads, Precision.BFLOAT16);
+      case PARTITIONED -> new PartitionedNeighbourSearch(threads, 0, probes, Precision.cpuHasBfloat16(), 0);
     };
   }
 }

@@ -1,5 +1,6 @@
 package org.facenet.cluster;
 
+import org.facenet.train.Precision;
 import org.facenet.train.SessionOptions;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -19,19 +20,15 @@ import org.tensorflow.types.TFloat32;
  */
 final class TensorFlowDots implements AutoCloseable {
 
-  /** Arithmetic of the dot products. */
-  enum Precision {
-    FLOAT32, BFLOAT16;
-
-    /**
-     * The margin to add to {@code r^2}, relative to {@code |a|^2 + |b|^2}, that covers the rounding of
-     * {@code |a|^2 + |b|^2 - 2 a.b}. bfloat16 keeps 8 significant bits: each input errs by at most 2^-8 (2^-7 if
-     * the cast truncates), a product by ~2^-6, so the dot product by at most 2^-6 |a||b| <= 2^-7 (|a|^2 + |b|^2),
-     * and the squared distance by twice that; 0.02 covers it with room for the float accumulation.
-     */
-    double margin(int dim) {
-      return this == BFLOAT16 ? 0.02 + BlockedNeighbourSearch.floatMargin(dim) : BlockedNeighbourSearch.floatMargin(dim);
-    }
+  /**
+   * The margin to add to {@code r^2}, relative to {@code |a|^2 + |b|^2}, that covers the rounding of
+   * {@code |a|^2 + |b|^2 - 2 a.b} at {@code precision}. bfloat16 keeps 8 significant bits: each input errs by at most
+   * 2^-8 (2^-7 if the cast truncates), a product by ~2^-6, so the dot product by at most 2^-6 |a||b| <= 2^-7
+   * (|a|^2 + |b|^2), and the squared distance by twice that; 0.02 covers it with room for the float accumulation.
+   */
+  static double margin(Precision precision, int dim) {
+    double floatMargin = BlockedNeighbourSearch.floatMargin(dim);
+    return precision == Precision.BFLOAT16 ? 0.02 + floatMargin : floatMargin;
   }
 
   private final Graph graph;

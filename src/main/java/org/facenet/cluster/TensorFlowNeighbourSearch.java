@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.facenet.train.Precision;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -27,11 +28,6 @@ public final class TensorFlowNeighbourSearch implements NeighbourSearch {
 
   /** Rows per tile: a 4096 x 4096 float tile of dot products is 64 MB. */
   public static final int TILE = 4096;
-
-  /** Arithmetic of the dot products. */
-  public enum Precision {
-    FLOAT32, BFLOAT16
-  }
 
   private final int threads;
   private final long maxEdges;
@@ -60,14 +56,12 @@ public final class TensorFlowNeighbourSearch implements NeighbourSearch {
     int dim = e.dim();
     float[] x = e.data();
     double[] sq = BlockedNeighbourSearch.squaredNorms(e);
-    TensorFlowDots.Precision p = precision == Precision.BFLOAT16 ? TensorFlowDots.Precision.BFLOAT16
-        : TensorFlowDots.Precision.FLOAT32;
-    double margin = p.margin(dim);
+    double margin = TensorFlowDots.margin(precision, dim);
     int tile = Math.min(this.tile, n);
     float[] dots = new float[tile * tile];
     EdgeList all = new EdgeList();
     ExecutorService pool = newPool(threads, "neighbour-scan");
-    try (TensorFlowDots tf = new TensorFlowDots(dim, threads, p)) {
+    try (TensorFlowDots tf = new TensorFlowDots(dim, threads, precision)) {
       int blocks = (n + tile - 1) / tile;
       for (int bi = 0; bi < blocks; bi++) {
         int i0 = bi * tile;

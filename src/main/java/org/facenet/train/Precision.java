@@ -32,18 +32,28 @@ public enum Precision {
    * has them, for float32, and where there is no {@code /proc/cpuinfo} to read.
    */
   public Optional<String> cpuWarning() {
-    return this == BFLOAT16 ? cpuWarning(Path.of("/proc/cpuinfo")) : Optional.empty();
+    return this == BFLOAT16 ? cpuWarning(CPUINFO) : Optional.empty();
   }
 
-  static Optional<String> cpuWarning(Path cpuinfo) {
-    String text;
+  /** True when /proc/cpuinfo lists bfloat16 instructions (avx512_bf16 or amx_bf16); false where it cannot be read. */
+  public static boolean cpuHasBfloat16() {
+    return bfloat16Flags(CPUINFO).orElse(false);
+  }
+
+  private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+
+  /** Whether {@code cpuinfo}'s flags list bfloat16 instructions; empty if it cannot be read. */
+  static Optional<Boolean> bfloat16Flags(Path cpuinfo) {
     try {
-      text = Files.readString(cpuinfo);
+      return Optional.of(Files.readString(cpuinfo).lines().filter(l -> l.startsWith("flags"))
+          .anyMatch(l -> (" " + l + " ").matches(".*[ \\t](avx512_bf16|amx_bf16)[ \\t].*")));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    boolean native16 = text.lines().filter(l -> l.startsWith("flags"))
-        .anyMatch(l -> (" " + l + " ").matches(".*[ \\t](avx512_bf16|amx_bf16)[ \\t].*"));
+  }
+
+  static Optional<String> cpuWarning(Path cpuinfo) {
+    boolean native16 = bfloat16Flags(cpuinfo).orElse(true);
     return native16 ? Optional.empty()
         : Optional.of("this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16 in /proc/cpuinfo): TensorFlow "
             + "emulates bfloat16 here, which is slower than float32; drop --precision bfloat16");

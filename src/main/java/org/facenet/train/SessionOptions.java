@@ -21,7 +21,12 @@ public final class SessionOptions {
    * TensorFlow's JIT compilation of the graph (GlobalJitLevel ON_1).
    */
   public static Session open(Graph graph, int threads, boolean xla) {
-    return new Session(graph, config(threads, xla, Precision.FLOAT32));
+    return open(graph, threads, xla, Precision.FLOAT32);
+  }
+
+  /** {@link #open(Graph, int, boolean)} at {@code precision} (see {@link Precision}). */
+  public static Session open(Graph graph, int threads, boolean xla, Precision precision) {
+    return new Session(graph, config(threads, xla, precision));
   }
 
   /** The configuration {@link #open(Graph, int, boolean)} uses, with {@code precision}'s rewrite (for loaders). */

@@ -91,7 +91,7 @@ public final class Trainer {
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
             Optimizer.facenet(config.optimizer()), config.seed());
-        Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla())) {
+        Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla(), config.precision())) {
       Optional<Path> latest = checkpoints.latest();
       long step;
       Path lastCheckpoint;
@@ -107,11 +107,12 @@ public final class Trainer {
       }
       long firstStep = step;
       long total = config.totalSteps();
-      out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %d steps of %s images%n",
+      out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %d steps of %s images%s%n",
           config.model().backbone(), config.model().imageSize(), config.model().embeddingSize(),
           g.variables.trainable().stream().mapToLong(e -> e.size()).sum(), config.loss(), config.optimizer(),
           schedule, total - step, loss.needsIdentityBatches()
-              ? config.peoplePerBatch() + " identities x " + config.imagesPerPerson() : config.batchSize());
+              ? config.peoplePerBatch() + " identities x " + config.imagesPerPerson() : config.batchSize(),
+          config.precision() == Precision.FLOAT32 ? "" : "; " + config.precision().name().toLowerCase(java.util.Locale.ROOT));
 
       BatchSampler sampler = loss.needsIdentityBatches()
           ? new PersonBatchSampler(dataset, config.peoplePerBatch(), config.imagesPerPerson(), config.seed() + step)

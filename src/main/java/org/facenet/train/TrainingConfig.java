@@ -29,16 +29,19 @@ import org.facenet.nn.ModelSpec;
  * @param xla              TensorFlow's XLA JIT compilation of the training graph
  * @param evalEvery        steps between held-out evaluations during training (with a pairs file; 0: none, only the
  *                         evaluation of the exported model after training)
+ * @param precision        arithmetic of the training session's convolutions and matrix products (variables, their
+ *                         updates and the exported model stay float32)
  */
 public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
     OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
     long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
-    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery) {
+    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery, Precision precision) {
 
   public TrainingConfig {
     if (maxEpochs < 1) throw new IllegalArgumentException("--max-epochs must be >= 1, got " + maxEpochs);
     if (epochSize < 1) throw new IllegalArgumentException("--epoch-size must be >= 1, got " + epochSize);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    java.util.Objects.requireNonNull(precision, "precision");
     if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
     if (checkpointEvery < 1) throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
     if (minImagesPerClass < 1) throw new IllegalArgumentException("--min-images-per-class must be >= 1");
@@ -64,14 +67,21 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
   public TrainingConfig withMaxEpochs(int epochs) {
     return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
         epochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson, xla, evalEvery);
+        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision);
   }
 
   /** These settings with held-out evaluations on {@code pairsFile} (names resolved in {@code pairsDir}) every {@code evalEvery} steps. */
   public TrainingConfig withEvaluation(Path pairsFile, Path pairsDir, int evalEvery) {
     return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
         maxEpochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson, xla, evalEvery);
+        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision);
+  }
+
+  /** These settings at {@code precision}. */
+  public TrainingConfig withPrecision(Precision precision) {
+    return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
+        maxEpochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
+        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision);
   }
 
   public void save(Path file) throws IOException {
@@ -102,6 +112,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
     p.setProperty("input_threads", Integer.toString(inputThreads));
     p.setProperty("xla", Boolean.toString(xla));
     p.setProperty("eval_every", Integer.toString(evalEvery));
+    p.setProperty("precision", precision.name());
     AtomicFiles.write(file, out -> {
       try (Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
         p.store(w, "facenet-java training run");
@@ -130,7 +141,8 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
           pairs == null ? null : Path.of(p.getProperty("pairs_dir")), Integer.parseInt(p.getProperty("tf_threads")),
           Integer.parseInt(p.getProperty("input_threads")), Integer.parseInt(p.getProperty("people_per_batch")),
           Integer.parseInt(p.getProperty("images_per_person")), Boolean.parseBoolean(p.getProperty("xla", "false")),
-          Integer.parseInt(p.getProperty("eval_every", "0")));
+          Integer.parseInt(p.getProperty("eval_every", "0")),
+          Precision.valueOf(p.getProperty("precision", Precision.FLOAT32.name())));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + ": cannot read the run settings: " + e.getMessage(), e);
     }

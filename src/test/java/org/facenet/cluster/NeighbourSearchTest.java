@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import org.facenet.train.Precision;
 import org.junit.jupiter.api.Test;
 
 class NeighbourSearchTest {
@@ -77,7 +78,7 @@ class NeighbourSearchTest {
     Embeddings e = data(600, 40, 2);
     double r = boundaryRadius(e);
     TreeSet<String> expected = bruteForce(e, r);
-    for (TensorFlowNeighbourSearch.Precision p : TensorFlowNeighbourSearch.Precision.values()) {
+    for (Precision p : Precision.values()) {
       // tile of 256 rows: 3 x 3 tiles with a partial last one
       NeighbourGraph g = new TensorFlowNeighbourSearch(2, 1_000_000, p, 256).radiusGraph(e, r);
       assertEquals(expected, edges(g), p.toString());

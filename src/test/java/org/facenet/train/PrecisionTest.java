@@ -33,6 +33,9 @@ public class PrecisionTest {
         "processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16 avx512_vnni\n\nprocessor\t: 1\n");
     Path amx = Files.writeString(dir.resolve("amx"), "flags\t\t: fpu avx512f amx_bf16 amx_tile\n");
     Path without = Files.writeString(dir.resolve("without"), "flags\t\t: fpu avx512f avx512_vnni avx512_bf16x\n");
+    assertEquals(java.util.Optional.of(true), Precision.bfloat16Flags(with));
+    assertEquals(java.util.Optional.of(false), Precision.bfloat16Flags(without), "avx512_bf16x is another flag");
+    assertEquals(java.util.Optional.empty(), Precision.bfloat16Flags(dir.resolve("missing")));
     assertTrue(Precision.cpuWarning(with).isEmpty());
     assertTrue(Precision.cpuWarning(amx).isEmpty());
     String warning = Precision.cpuWarning(without).orElseThrow();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -67,7 +68,7 @@ public class TrainerTest {
 
   public static TrainingConfig config(Path data, int epochs, double lr, OptimizerKind optimizer) {
     return new TrainingConfig(TINY, "softmax", LossOptions.defaults(), data, 1, optimizer, lr, null, epochs, 5, 8, 1,
-        new Augmentation(false, true, 0f), 5, null, null, 0, 1, 4, 2, false, 0);
+        new Augmentation(false, true, 0f), 5, null, null, 0, 1, 4, 2, false, 0, Precision.FLOAT32);
   }
 
   @Test
@@ -79,10 +80,30 @@ public class TrainerTest {
     assertEquals(30, result.lastStep());
     assertEquals(1, result.skippedImages(), log.toString());
     assertTrue(log.toString().contains("broken.jpg"), "the warning names the bad file:\n" + log);
-    double first = Double.parseDouble(log.toString().lines().filter(l -> l.startsWith("step 1/")).findFirst().orElseThrow()
-        .replaceAll("^.*?loss (\\S+).*", "$1"));
+    double first = firstLoggedLoss(log);
     assertTrue(result.lastLoss() < first * 0.7, "loss fell from " + first + " to " + result.lastLoss() + "\n" + log);
     assertEquals(30, Checkpoints.stepOf(result.checkpoint()));
+  }
+
+  static double firstLoggedLoss(ByteArrayOutputStream log) {
+    return Double.parseDouble(log.toString().lines().filter(l -> l.startsWith("step 1/")).findFirst().orElseThrow()
+        .replaceAll("^.*?loss (\\S+).*", "$1"));
+  }
+
+  @Test
+  void trainsInBfloat16AndTheRunKeepsItsPrecision() throws Exception {
+    assumeTrue(Precision.BFLOAT16.cpuWarning().isEmpty(), "this CPU has no bfloat16 instructions");
+    Path data = tinyDataset(dir.resolve("data"));
+    Path run = dir.resolve("run16");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainingResult result = new Trainer(new PrintStream(log, true), false)
+        .train(config(data, 6, 0.01, OptimizerKind.ADAM).withPrecision(Precision.BFLOAT16), run);
+    assertEquals(30, result.lastStep());
+    double first = firstLoggedLoss(log);
+    assertTrue(Double.isFinite(result.lastLoss()) && result.lastLoss() < first * 0.7,
+        "bfloat16 loss fell from " + first + " to " + result.lastLoss() + "\n" + log);
+    assertTrue(log.toString().lines().anyMatch(l -> l.startsWith("model: ") && l.endsWith("; bfloat16")), log.toString());
+    assertEquals(Precision.BFLOAT16, TrainingConfig.load(run.resolve("run.properties")).precision(), "--resume keeps it");
   }
 
   @Test
