@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.facenet.bench.Benchmark;
+import org.facenet.train.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,8 +58,8 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Benchmark.Row> rows = new ArrayList<>();
     Preset preset = syntheticPreset ? Preset.SYNTHETIC : Preset.DATA;
-    org.facenet.train.Precision p = precision.get();
-    if (p != org.facenet.train.Precision.FLOAT32) System.out.println("precision: " + p);
+    Precision p = precision.get();
+    if (p != Precision.FLOAT32) System.out.println("precision: " + p);
     if (allBackbones) {
       for (String name : org.facenet.nn.Backbones.names()) {
         model.backbone = name;
