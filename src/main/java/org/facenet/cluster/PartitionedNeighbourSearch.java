@@ -44,16 +44,16 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
   /**
    * @param cells number of k-means cells, 0 for {@code round(2 sqrt(n))}
    * @param probes cells each point is compared with (its own and the next nearest)
-   * @param bfloat16 bfloat16 GEMM inputs (see {@link TensorFlowNeighbourSearch}); float32 otherwise
+   * @param precision arithmetic of the GEMM inputs (see {@link TensorFlowNeighbourSearch})
    */
-  public PartitionedNeighbourSearch(int threads, int cells, int probes, boolean bfloat16, long seed) {
+  public PartitionedNeighbourSearch(int threads, int cells, int probes, Precision precision, long seed) {
     if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     if (cells < 0) throw new IllegalArgumentException("cells must be >= 0, got " + cells);
     if (probes < 1) throw new IllegalArgumentException("probes must be at least 1, got " + probes);
     this.threads = threads;
     this.cells = cells;
     this.probes = probes;
-    this.precision = bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32;
+    this.precision = java.util.Objects.requireNonNull(precision, "precision");
     this.maxEdges = BlockedNeighbourSearch.defaultMaxEdges();
     this.seed = seed;
   }

@@ -53,7 +53,8 @@ public enum SearchMethod {
       case JAVA -> new BlockedNeighbourSearch(threads);
       case TENSORFLOW -> new TensorFlowNeighbourSearch(threads, Precision.FLOAT32);
       case TENSORFLOW_BF16 -> new TensorFlowNeighbourSearch(threads, Precision.BFLOAT16);
-      case PARTITIONED -> new PartitionedNeighbourSearch(threads, 0, probes, Precision.cpuHasBfloat16(), 0);
+      case PARTITIONED -> new PartitionedNeighbourSearch(threads, 0, probes,
+          Precision.cpuHasBfloat16() ? Precision.BFLOAT16 : Precision.FLOAT32, 0);
     };
   }
 }

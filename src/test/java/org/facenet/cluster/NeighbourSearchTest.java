@@ -92,7 +92,7 @@ class NeighbourSearchTest {
     double r = 1.0;
     TreeSet<String> expected = bruteForce(e, r);
     // 39 cells, 8 probed: a fifth of the exact work
-    TreeSet<String> found = edges(new PartitionedNeighbourSearch(2, 0, 8, false, 0).radiusGraph(e, r));
+    TreeSet<String> found = edges(new PartitionedNeighbourSearch(2, 0, 8, Precision.FLOAT32, 0).radiusGraph(e, r));
     assertTrue(expected.containsAll(found), "every edge found must be a true pair within the radius");
     assertTrue(found.size() >= 0.99 * expected.size() && expected.size() > 10000,
         "recall " + found.size() + " / " + expected.size());
@@ -100,15 +100,15 @@ class NeighbourSearchTest {
     Embeddings iso = data(1500, 24, 4);
     double ri = boundaryRadius(iso);
     TreeSet<String> isoExpected = bruteForce(iso, ri);
-    TreeSet<String> isoFound = edges(new PartitionedNeighbourSearch(2, 0, 8, false, 0).radiusGraph(iso, ri));
+    TreeSet<String> isoFound = edges(new PartitionedNeighbourSearch(2, 0, 8, Precision.FLOAT32, 0).radiusGraph(iso, ri));
     assertTrue(isoExpected.containsAll(isoFound));
     assertTrue(isoFound.size() >= 0.8 * isoExpected.size(), "recall " + isoFound.size() + " / " + isoExpected.size());
     // probing every cell is the exact search
-    assertEquals(isoExpected, edges(new PartitionedNeighbourSearch(2, 5, 5, true, 0).radiusGraph(iso, ri)));
+    assertEquals(isoExpected, edges(new PartitionedNeighbourSearch(2, 5, 5, Precision.BFLOAT16, 0).radiusGraph(iso, ri)));
     // well-separated blobs cluster exactly as with the exact search
     Embeddings blobs = TestData.blobs(6, 12, 32, 8);
     assertArrayEquals(new Dbscan(0.5, 3).cluster(blobs, new BlockedNeighbourSearch(2)).labels(),
-        new Dbscan(0.5, 3).cluster(blobs, new PartitionedNeighbourSearch(2, 4, 2, true, 0)).labels());
+        new Dbscan(0.5, 3).cluster(blobs, new PartitionedNeighbourSearch(2, 4, 2, Precision.BFLOAT16, 0)).labels());
   }
 
   @Test
