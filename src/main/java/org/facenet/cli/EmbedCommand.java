@@ -30,10 +30,12 @@ final class EmbedCommand implements Callable<Integer> {
       description = "Output CSV, written whole or not at all (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Range(min = 1)
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
       description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Range(min = 1)
   @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
       description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
   int threads;

@@ -20,7 +20,8 @@ public final class FacenetCommand implements Runnable {
   /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad input or usage, 3 diverged). */
   public static int execute(String... args) {
     return new CommandLine(new FacenetCommand()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(new ErrorHandler()).execute(args);
+        .setExecutionExceptionHandler(new ErrorHandler())
+        .setExecutionStrategy(OptionRanges.checkingThen(new CommandLine.RunLast())).execute(args);
   }
 
   @Override

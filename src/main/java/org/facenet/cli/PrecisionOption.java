@@ -2,7 +2,7 @@ package org.facenet.cli;
 
 import java.nio.file.Path;
 import org.facenet.embed.Embedder;
-import org.facenet.train.Precision;
+import org.facenet.runtime.Precision;
 import picocli.CommandLine.Option;
 
 /** {@code --precision}, shared by every command that runs a model (train, embed, verify, bench). */

@@ -1,7 +1,7 @@
 package org.facenet.cluster;
 
 import java.util.Locale;
-import org.facenet.train.Precision;
+import org.facenet.runtime.Precision;
 
 /** How the neighbour graph is found; {@link #AUTO} picks by size. */
 public enum SearchMethod {

@@ -1,7 +1,7 @@
 package org.facenet.cluster;
 
-import org.facenet.train.Precision;
-import org.facenet.train.SessionOptions;
+import org.facenet.runtime.Precision;
+import org.facenet.runtime.SessionOptions;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;

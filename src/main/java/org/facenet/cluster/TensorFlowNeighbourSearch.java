@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.facenet.train.Precision;
+import org.facenet.runtime.Precision;
 import org.tensorflow.types.TFloat32;
 
 /**

@@ -1,5 +1,7 @@
 package org.facenet.train;
 
+import org.facenet.runtime.SessionOptions;
+import org.facenet.runtime.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.facenet.train;
 
+import org.facenet.runtime.Precision;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

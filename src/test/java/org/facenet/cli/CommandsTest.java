@@ -21,7 +21,7 @@ import org.facenet.embed.EmbeddingRow;
 import org.facenet.embed.EmbeddingsCsv;
 import org.facenet.export.ModelExporter;
 import org.facenet.export.ModelMetadata;
-import org.facenet.train.Precision;
+import org.facenet.runtime.Precision;
 import org.facenet.train.Trainer;
 import org.facenet.train.TrainerTest;
 import org.facenet.train.TrainingConfig;

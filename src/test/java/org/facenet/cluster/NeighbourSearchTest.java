@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-import org.facenet.train.Precision;
+import org.facenet.runtime.Precision;
 import org.junit.jupiter.api.Test;
 
 class NeighbourSearchTest {

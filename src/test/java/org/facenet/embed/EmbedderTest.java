@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.facenet.export.ModelExporter;
 import org.facenet.export.ModelExporterTest;
 import org.facenet.export.ModelMetadata;
-import org.facenet.train.Precision;
+import org.facenet.runtime.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

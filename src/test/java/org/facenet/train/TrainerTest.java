@@ -1,5 +1,6 @@
 package org.facenet.train;
 
+import org.facenet.runtime.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

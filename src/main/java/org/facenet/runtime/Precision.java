@@ -1,4 +1,4 @@
-package org.facenet.train;
+package org.facenet.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;

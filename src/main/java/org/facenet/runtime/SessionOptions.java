@@ -1,4 +1,4 @@
-package org.facenet.train;
+package org.facenet.runtime;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Session;

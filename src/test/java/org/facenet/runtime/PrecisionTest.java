@@ -1,4 +1,4 @@
-package org.facenet.train;
+package org.facenet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
