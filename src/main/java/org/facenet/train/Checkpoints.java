@@ -32,7 +32,7 @@ public final class Checkpoints {
   /** Saves every variable of {@code session}'s graph as the checkpoint of {@code step}; returns its prefix. */
   public Path save(Session session, long step) throws IOException {
     Path target = dir.resolve(String.format("step-%08d", step));
-    AtomicFiles.writeDirectory(target, tmp -> session.save(tmp.resolve(PREFIX).toString()));
+    AtomicFiles.writeDirectory(target, AtomicFiles.Existing.REPLACE, tmp -> session.save(tmp.resolve(PREFIX).toString()));
     prune();
     return target.resolve(PREFIX);
   }
