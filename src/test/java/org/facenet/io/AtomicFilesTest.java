@@ -28,14 +28,14 @@ public class AtomicFilesTest {
   Path dir;
 
   /** The process umask, from the kernel (Linux). */
-  static int umask() throws IOException {
+  public static int umask() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("Umask:")) return Integer.parseInt(line.substring(6).strip(), 8);
     }
     throw new IllegalStateException("no Umask line in /proc/self/status");
   }
 
-  static int mode(Path p) throws IOException {
+  public static int mode(Path p) throws IOException {
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
     int m = 0;
     for (PosixFilePermission x : PosixFilePermission.values()) {
