@@ -67,7 +67,11 @@ public final class ModelExporter {
         session.initialize();
         store.assign(session, values);
         AtomicFiles.writeDirectory(target, existing, dir -> {
-          SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session).withSignature(signature).export();
+          try {
+            SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session).withSignature(signature).export();
+          } catch (org.tensorflow.exceptions.TensorFlowException e) { // a full disk, say: named, no stack trace
+            throw new IOException(target.toAbsolutePath() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+          }
           metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
         });
       }
