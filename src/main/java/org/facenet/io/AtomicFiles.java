@@ -172,7 +172,9 @@ public final class AtomicFiles {
    * behind, {@code .NAME.facenet-tmp-*} and {@code .NAME.facenet-old-*}, and the names earlier versions used
    * ({@code .NAME.<10-20 digits>}, optionally {@code .tmp}). Nothing in {@code dir} is touched; an absent
    * {@code dir} has none. A caller that owns {@code dir} (say a run's checkpoints folder) may delete them with
-   * {@link #deleteRecursively}.
+   * {@link #deleteRecursively}: a {@code -tmp-} entry is a write that never completed; an {@code -old-} entry is the
+   * previous version of a replaced folder, which is the only copy left if the kill came between the two renames
+   * (its target is then missing).
    */
   public static List<Path> temporaries(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) return List.of();
