@@ -38,6 +38,7 @@ import java.util.stream.Stream;
  *       the next run can remove them.
  *   <li><b>Modes.</b> Temporaries are created as any other file (not with {@code Files.createTempFile}'s 0600 and
  *       0700), so the output gets {@code 0666 & ~umask} and a folder {@code 0777 & ~umask}: 0644 and 0755 under 022.
+ *       A replaced output gets them too (so a model an earlier version exported 0700 is readable once re-exported).
  *   <li><b>Durability.</b> Each file is forced to disk (fsync) before the rename, every file and folder of a
  *       directory tree before the tree's rename, and the parent's entries before and after it.
  *   <li><b>Errors.</b> An IOException while writing names the target ({@code TARGET: No space left on device});
