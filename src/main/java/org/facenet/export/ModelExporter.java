@@ -51,6 +51,7 @@ public final class ModelExporter {
    */
   public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata,
       AtomicFiles.Existing existing) throws IOException {
+    AtomicFiles.checkDirectoryTarget(target, existing);
     Map<String, float[]> values = new HashMap<>(inferenceValues(spec, checkpointPrefix));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);

@@ -211,6 +211,15 @@ public final class AtomicFiles {
     });
   }
 
+  /**
+   * The check {@link #writeDirectory} makes first, for a caller to make before its own work (so that a refusal
+   * costs nothing): with {@link Existing#REFUSE} an existing {@code target} is a {@link FileAlreadyExistsException}
+   * naming it; with {@link Existing#REPLACE} only an existing non-folder is.
+   */
+  public static void checkDirectoryTarget(Path target, Existing existing) throws IOException {
+    checkReplaceable(target.toAbsolutePath(), existing);
+  }
+
   private static void checkReplaceable(Path abs, Existing existing) throws IOException {
     if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) return;
     if (existing == Existing.REFUSE) {

@@ -133,6 +133,9 @@ public class AtomicFilesTest {
         () -> AtomicFiles.writeDirectory(target, AtomicFiles.Existing.REFUSE, tmp -> called[0] = true));
     assertTrue(e.getMessage().startsWith(target.toAbsolutePath() + ": already exists"), e.getMessage());
     assertFalse(called[0], "refused before anything was written");
+    assertThrows(FileAlreadyExistsException.class, () -> AtomicFiles.checkDirectoryTarget(target, AtomicFiles.Existing.REFUSE));
+    AtomicFiles.checkDirectoryTarget(target, AtomicFiles.Existing.REPLACE);
+    AtomicFiles.checkDirectoryTarget(dir.resolve("new"), AtomicFiles.Existing.REFUSE);
     assertEquals("the user's own file", Files.readString(target.resolve("Maria/notes.txt")));
     assertEquals(List.of("copies"), names());
 
