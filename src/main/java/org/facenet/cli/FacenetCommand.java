@@ -14,6 +14,7 @@ public final class FacenetCommand implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    org.facenet.io.FileNameEncoding.warning().ifPresent(System.err::println);
     System.exit(execute(args));
   }
 

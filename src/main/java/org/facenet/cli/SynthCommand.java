@@ -15,7 +15,7 @@ final class SynthCommand implements Callable<Integer> {
 
   private static final SyntheticFaces.Config D = SyntheticFaces.Config.defaults();
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "Output folder (replaced whole).")
+  @Parameters(index = "0", paramLabel = "DIR", description = "Output folder: a set this command wrote there before (or an empty folder) is replaced whole; any other existing folder is refused.")
   Path dir;
 
   @Option(names = "--seed", defaultValue = "666", description = "Seed (default: ${DEFAULT-VALUE}).")

@@ -166,7 +166,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = TrainingConfig.load(result.runDir().resolve("run.properties"));
     Path savedModel = result.runDir().resolve("saved_model");
     ModelExporter.export(config.model(), result.checkpoint(), savedModel,
-        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()));
+        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()),
+        org.facenet.io.AtomicFiles.Existing.REPLACE); // the run's own saved_model, re-exported on --resume
     System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)");
     if (config.pairsFile() != null) {
       PairsEvaluation.Report report = PairsEvaluation.evaluateWithBaseline(savedModel, config.pairsFile(),

@@ -65,7 +65,7 @@ public final class ClusterOutputs {
       }
     }
     int[][] members = c.members();
-    AtomicFiles.writeDirectory(dir, tmp -> {
+    AtomicFiles.writeDirectory(dir, AtomicFiles.Existing.REPLACE, tmp -> {
       Files.writeString(tmp.resolve(MARKER), "written by facenet-cluster; this folder is replaced by the next run\n");
       for (int k = 0; k < members.length; k++) fill(tmp.resolve(Integer.toString(k)), members[k], e, imagesRoot, link);
       if (c.noiseCount() > 0) fill(tmp.resolve(NOISE_FOLDER), c.noiseMembers(), e, imagesRoot, link);

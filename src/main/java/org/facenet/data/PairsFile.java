@@ -1,9 +1,6 @@
 package org.facenet.data;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.facenet.io.AtomicFiles;
+import org.facenet.io.TextFiles;
 
 /**
  * LFW-format pairs files (facenet's lfw.read_pairs / get_paths): a header "folds pairsPerFold", then per fold
@@ -33,7 +30,7 @@ public final class PairsFile {
 
   public static Parsed read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": pairs file not found");
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> lines = TextFiles.readLines(file);
     int folds = 0;
     int perFold = 0;
     List<Pair> pairs = new ArrayList<>();
@@ -75,11 +72,9 @@ public final class PairsFile {
 
   /** Writes a pairs file atomically. */
   public static void write(Path file, int folds, int pairsPerFold, List<Pair> pairs) throws IOException {
-    AtomicFiles.write(file, out -> {
-      BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    TextFiles.write(file, w -> {
       w.write(folds + "\t" + pairsPerFold + "\n");
       for (Pair p : pairs) w.write(p.toLine() + "\n");
-      w.flush();
     });
   }
 

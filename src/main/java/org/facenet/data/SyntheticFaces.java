@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.facenet.io.AtomicFiles;
+import org.facenet.io.TextFiles;
 
 /**
  * The embedded default data set: synthetic identities drawn with Java2D, deterministic from a seed.
@@ -96,7 +97,7 @@ public final class SyntheticFaces {
     Path stamp = dir.resolve(STAMP);
     if (Files.isRegularFile(stamp)) {
       Properties have = new Properties();
-      try (Reader r = Files.newBufferedReader(stamp, StandardCharsets.UTF_8)) {
+      try (Reader r = TextFiles.reader(stamp)) {
         have.load(r);
       }
       if (have.equals(config.toProperties())) return summary(dir, config);
@@ -110,9 +111,12 @@ public final class SyntheticFaces {
     return s;
   }
 
-  /** Writes the set to {@code dir} (replacing it whole, atomically). */
+  /**
+   * Writes the set to {@code dir} atomically, replacing a set this command wrote there before (it holds
+   * {@value #STAMP}) or an empty folder; any other existing {@code dir} is refused, before anything is written.
+   */
   public static Summary generate(Path dir, Config config) throws IOException {
-    AtomicFiles.writeDirectory(dir, tmp -> {
+    AtomicFiles.writeDirectory(dir, replaceable(dir) ? AtomicFiles.Existing.REPLACE : AtomicFiles.Existing.REFUSE, tmp -> {
       writeIdentities(tmp.resolve("train"), "s", config.trainIdentities(), config.imagesPerTrainIdentity(), config, 1);
       writeIdentities(tmp.resolve("heldout"), "h", config.heldOutIdentities(), config.imagesPerHeldOutIdentity(),
           config, 2);
@@ -125,6 +129,13 @@ public final class SyntheticFaces {
       }
     });
     return summary(dir, config);
+  }
+
+  private static boolean replaceable(Path dir) throws IOException {
+    if (!Files.isDirectory(dir) || Files.isRegularFile(dir.resolve(STAMP))) return true;
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   private static Summary summary(Path dir, Config c) {

@@ -14,6 +14,8 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.facenet.io.AtomicFiles;
+import org.facenet.io.NotUtf8TextException;
+import org.facenet.io.TextFiles;
 
 /**
  * The embeddings CSV: header {@code path,label,e0..e{D-1}}, one row an image. Written whole through a
@@ -51,7 +53,7 @@ public final class EmbeddingsCsv {
    */
   public static List<EmbeddingRow> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": embeddings CSV not found");
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    try (Reader r = TextFiles.reader(file);
         CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
       List<String> header = parser.getHeaderNames();
       if (header.size() < 3 || !header.get(0).equals("path") || !header.get(1).equals("label")) {
@@ -82,6 +84,7 @@ public final class EmbeddingsCsv {
       if (rows.isEmpty()) throw new IllegalArgumentException(file + ": the CSV has a header but no rows");
       return rows;
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      if (e.getCause() instanceof NotUtf8TextException n) throw n;
       throw new IllegalArgumentException(file + ": not a readable CSV: " + e.getMessage(), e);
     }
   }

@@ -39,9 +39,19 @@ public final class ModelExporter {
 
   private ModelExporter() {}
 
-  /** Writes the SavedModel to {@code target} (replaced whole if it exists), with {@code metadata} inside. */
+  /** Writes the SavedModel to {@code target}, which must not exist yet, with {@code metadata} inside. */
   public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata)
       throws IOException {
+    export(spec, checkpointPrefix, target, metadata, AtomicFiles.Existing.REFUSE);
+  }
+
+  /**
+   * Writes the SavedModel to {@code target} with {@code metadata} inside; an existing {@code target} is replaced
+   * whole with {@link AtomicFiles.Existing#REPLACE} (a run re-exporting its own saved_model) and refused otherwise.
+   */
+  public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata,
+      AtomicFiles.Existing existing) throws IOException {
+    AtomicFiles.checkDirectoryTarget(target, existing);
     Map<String, float[]> values = new HashMap<>(inferenceValues(spec, checkpointPrefix));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -57,8 +67,12 @@ public final class ModelExporter {
       try (Session session = new Session(g)) {
         session.initialize();
         store.assign(session, values);
-        AtomicFiles.writeDirectory(target, dir -> {
-          SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session).withSignature(signature).export();
+        AtomicFiles.writeDirectory(target, existing, dir -> {
+          try {
+            SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session).withSignature(signature).export();
+          } catch (org.tensorflow.exceptions.TensorFlowException e) { // a full disk, say: named, no stack trace
+            throw new IOException(target.toAbsolutePath() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+          }
           metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
         });
       }

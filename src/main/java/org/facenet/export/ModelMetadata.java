@@ -1,12 +1,11 @@
 package org.facenet.export;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.facenet.io.AtomicFiles;
+import org.facenet.io.TextFiles;
 import org.facenet.nn.ModelSpec;
 
 /**
@@ -39,7 +38,7 @@ public final class ModelMetadata {
   }
 
   public void write(Path file) throws IOException {
-    AtomicFiles.write(file, out -> out.write(toJson().getBytes(StandardCharsets.UTF_8)));
+    TextFiles.write(file, toJson());
   }
 
   String toJson() {

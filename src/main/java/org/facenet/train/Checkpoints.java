@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.facenet.io.AtomicFiles;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * Checkpoints of a run: {@code RUN/checkpoints/step-00000100/model.{index,data-*}}, each written to a
@@ -32,7 +33,13 @@ public final class Checkpoints {
   /** Saves every variable of {@code session}'s graph as the checkpoint of {@code step}; returns its prefix. */
   public Path save(Session session, long step) throws IOException {
     Path target = dir.resolve(String.format("step-%08d", step));
-    AtomicFiles.writeDirectory(target, tmp -> session.save(tmp.resolve(PREFIX).toString()));
+    AtomicFiles.writeDirectory(target, AtomicFiles.Existing.REPLACE, tmp -> {
+      try {
+        session.save(tmp.resolve(PREFIX).toString());
+      } catch (TensorFlowException e) { // a full disk, say: the message names the checkpoint, not a stack trace
+        throw new IOException(target.toAbsolutePath() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+      }
+    });
     prune();
     return target.resolve(PREFIX);
   }

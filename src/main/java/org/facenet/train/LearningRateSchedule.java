@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.facenet.io.TextFiles;
 
 /**
  * The learning rate as a function of the epoch: a constant, or facenet's schedule file of lines
@@ -32,7 +33,7 @@ public final class LearningRateSchedule {
   /** Parses a schedule file; every problem is an IllegalArgumentException naming the file and line. */
   public static LearningRateSchedule parse(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": learning-rate schedule file not found");
-    List<String> lines = Files.readAllLines(file);
+    List<String> lines = TextFiles.readLines(file);
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

@@ -25,7 +25,6 @@ import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
 import org.facenet.loss.Losses;
-import org.facenet.io.AtomicFiles;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -79,13 +78,13 @@ public final class Trainer {
     Path classesFile = runDir.resolve("classes.txt");
     List<String> classes = dataset.classNames();
     if (Files.exists(classesFile)) {
-      List<String> before = Files.readAllLines(classesFile);
+      List<String> before = ClassesFile.read(classesFile);
       if (!before.equals(classes)) {
         throw new IllegalArgumentException(config.dataDir() + " no longer has the " + before.size()
             + " classes this run was started with (" + classesFile + "); it has " + classes.size());
       }
     } else {
-      AtomicFiles.write(classesFile, o -> o.write((String.join("\n", classes) + "\n").getBytes()));
+      ClassesFile.write(classesFile, classes);
     }
     out.printf("data: %s: %d identities, %d images%n", config.dataDir(), dataset.numClasses(), dataset.images().size());
 

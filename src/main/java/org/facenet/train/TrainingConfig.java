@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import org.facenet.data.Augmentation;
 import org.facenet.io.AtomicFiles;
+import org.facenet.io.TextFiles;
 import org.facenet.loss.LossOptions;
 import org.facenet.nn.ModelSpec;
 
@@ -124,7 +125,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
   public static TrainingConfig load(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": not a training run (run.properties missing)");
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader r = TextFiles.reader(file)) {
       p.load(r);
     }
     try {
