@@ -159,6 +159,10 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
   public void decodeInto(Path file, float[] out, int offset, ViewChooser chooser) throws BadImageException {
     byte[] bytes;
     try {
+      long length = Files.size(file);
+      if (length > Integer.MAX_VALUE - 8) {
+        throw new BadImageException(file, length + " bytes is too large for an image file (at most 2 GB)");
+      }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new BadImageException(file, "cannot read (" + e.getClass().getSimpleName()
