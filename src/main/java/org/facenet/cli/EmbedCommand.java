@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
             + "nothing could be embedded."})
 final class EmbedCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "Folder of images (.jpg .jpeg .png, any case).")
+  @Parameters(index = "0", paramLabel = "DIR", description = "Folder of images (.jpg .jpeg .png, any case; hidden files and folders, "
+      + "named .*, are skipped, as in training).")
   Path dir;
 
   @Option(names = "--model", paramLabel = "MODEL_DIR", required = true,
@@ -43,6 +44,9 @@ final class EmbedCommand implements Callable<Integer> {
   @Mixin
   PrecisionOption precision;
 
+  @Mixin
+  ImageLimitOption imageLimit;
+
   @Override
   public Integer call() throws Exception {
     List<Path> files = DirectoryEmbedder.listImages(dir);
@@ -53,7 +57,7 @@ final class EmbedCommand implements Callable<Integer> {
       int warm = Math.min(batchSize, files.size());
       embedder.embed(new float[warm * embedder.imageSize() * embedder.imageSize() * 3], warm);
       long t0 = System.nanoTime();
-      DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads)
+      DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads, imageLimit.get())
           .embed(files, msg -> System.err.println("warning: " + msg));
       double seconds = (System.nanoTime() - t0) / 1e9;
       if (result.rows().isEmpty()) {

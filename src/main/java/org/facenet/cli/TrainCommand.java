@@ -140,12 +140,15 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   PrecisionOption precision;
 
+  @Mixin
+  ImageLimitOption imageLimit;
+
   @Option(names = "--no-export", description = "Skip the SavedModel export and the held-out evaluation.")
   boolean noExport;
 
   @Override
   public Integer call() throws Exception {
-    Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal());
+    Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal()).maxImagePixels(imageLimit.get());
     TrainingResult result;
     String dataset;
     if (resume != null) {

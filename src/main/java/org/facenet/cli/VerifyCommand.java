@@ -56,6 +56,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin
   PrecisionOption precision;
 
+  @Mixin
+  ImageLimitOption imageLimit;
+
   @Option(names = "--flip", description = "With --model: add the mirror image's embedding (test-time augmentation).")
   boolean flip;
 
@@ -101,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
     } else if (source.model != null) {
       if (data == null) throw new IllegalArgumentException("--model needs --data DIR, the folder the pairs' names resolve in");
       try (Embedder embedder = precision.load(source.model)) {
-        e = PairsEvaluation.embedWithModel(embedder, PairsFile.resolve(data, parsed.pairs()), flip,
+        e = PairsEvaluation.embedWithModel(embedder, PairsFile.resolve(data, parsed.pairs()), flip, imageLimit.get(),
             msg -> System.err.println("warning: " + msg));
       }
     } else {

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
  * A data set in the facenet layout: {@code ROOT/<identity>/<image>.{jpg,jpeg,png}} (any case). Class folders
  * are sorted by name and numbered from 0; identities with fewer than {@code minImagesPerClass} images are left out.
- * Files are only listed here; they are decoded (and bad ones skipped) by the {@link InputPipeline}.
+ * Files are only listed here ({@link ImageFiles}: hidden files and folders are skipped, as facenet-embed skips
+ * them); they are decoded (and bad ones skipped) by the {@link InputPipeline}.
  */
 public final class ImageDataset {
 
@@ -38,7 +38,7 @@ public final class ImageDataset {
     if (!Files.isDirectory(root)) throw new DatasetException(root + ": data folder not found");
     List<Path> classDirs;
     try (Stream<Path> s = Files.list(root)) {
-      classDirs = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+      classDirs = s.filter(Files::isDirectory).filter(p -> !ImageFiles.isHidden(p)).sorted().toList();
     }
     if (classDirs.isEmpty()) {
       throw new DatasetException(root + ": no class folders; expected the facenet layout " + root
@@ -47,10 +47,7 @@ public final class ImageDataset {
     List<String> names = new ArrayList<>();
     List<LabeledImage> images = new ArrayList<>();
     for (Path dir : classDirs) {
-      List<Path> files;
-      try (Stream<Path> s = Files.list(dir)) {
-        files = s.filter(Files::isRegularFile).filter(ImageDataset::isImageName).sorted().toList();
-      }
+      List<Path> files = ImageFiles.list(dir);
       if (files.isEmpty() || files.size() < minImagesPerClass) continue;
       int label = names.size();
       names.add(dir.getFileName().toString());
@@ -63,15 +60,16 @@ public final class ImageDataset {
     return new ImageDataset(root, names, images);
   }
 
-  /** Whether the file name is a training image: an image extension and not a hidden (dot) file. */
-  public static boolean isImageName(Path p) {
-    return !p.getFileName().toString().startsWith(".") && hasImageExtension(p);
-  }
-
-  /** Whether the file name ends in .jpg, .jpeg or .png (any case). */
-  public static boolean hasImageExtension(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+  /**
+   * Refuses, before anything is created, a data set a classification loss (softmax and its margin variants, center)
+   * cannot learn from: fewer than 2 identities ("the data set has 1 identity; classification losses need >= 2"), for
+   * which the loss is 0 from the first step.
+   */
+  public void checkForClassification() {
+    if (numClasses() < 2) {
+      throw new DatasetException(root + ": the data set has " + numClasses() + " identit" + (numClasses() == 1 ? "y" : "ies")
+          + "; classification losses need >= 2");
+    }
   }
 
   public Path root() {

@@ -1,6 +1,5 @@
 package org.facenet.data;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -19,8 +18,11 @@ import java.util.function.Consumer;
 /**
  * Decoding, augmentation and batching in parallel with the training step: a producer thread asks the sampler
  * for a batch's images, decodes and augments them on {@code threads} workers, and queues at most
- * {@code prefetch} finished batches (bounded memory). An unreadable image is reported once (naming the file),
- * counted, never drawn again, and replaced in its batch by another image of the same identity.
+ * {@code prefetch} finished batches (bounded memory). Images are decoded and augmented by
+ * {@link TensorFlowImageDecoder}, the decoder of facenet-embed and facenet-verify: without augmentation a file gives
+ * the same pixels here as there. An unreadable image (corrupt, truncated, over the pixel limit) is reported once
+ * (naming the file), counted, never decoded again, and replaced in its batch by another image of the same identity.
+ * An {@link Error} (e.g. out of memory) is not a bad image: it stops the pipeline and {@link #next} throws it.
  * Augmentation is deterministic given the seed.
  */
 public final class InputPipeline implements AutoCloseable {
@@ -31,6 +33,7 @@ public final class InputPipeline implements AutoCloseable {
   private final BatchSampler sampler;
   private final int imageSize;
   private final Augmentation augmentation;
+  private final TensorFlowImageDecoder decoder;
   private final Consumer<String> warnings;
   private final ExecutorService workers;
   private final BlockingQueue<Batch> ready;
@@ -38,13 +41,21 @@ public final class InputPipeline implements AutoCloseable {
   private final SplittableRandom random;
   private final Queue<String> pendingWarnings = new ConcurrentLinkedQueue<>();
   private final ConcurrentHashMap<Integer, String> bad = new ConcurrentHashMap<>();
-  private volatile RuntimeException failure;
+  private volatile Throwable failure;
   private volatile boolean closed;
   private volatile long producedImages;
   private volatile long busyNanos;
 
+  /** A pipeline with the default pixel limit ({@link ImageHeader#DEFAULT_MAX_PIXELS}). */
   public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
       int prefetch, long seed, Consumer<String> warnings) {
+    this(dataset, sampler, imageSize, augmentation, threads, prefetch, seed, ImageHeader.DEFAULT_MAX_PIXELS, warnings);
+  }
+
+  /** A pipeline that skips images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels}). */
+  public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
+      int prefetch, long seed, long maxImagePixels, Consumer<String> warnings) {
+    this.decoder = new TensorFlowImageDecoder(imageSize, maxImagePixels);
     this.dataset = dataset;
     this.sampler = sampler;
     this.imageSize = imageSize;
@@ -71,7 +82,8 @@ public final class InputPipeline implements AutoCloseable {
     drainWarnings();
     if (b == END) {
       ready.offer(END);
-      throw failure != null ? failure : new IllegalStateException("input pipeline closed");
+      if (failure instanceof Error e) throw e;
+      throw failure instanceof RuntimeException e ? e : new IllegalStateException("input pipeline closed");
     }
     return b;
   }
@@ -107,7 +119,7 @@ public final class InputPipeline implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       failure = e;
     } finally {
       ready.clear();
@@ -135,14 +147,17 @@ public final class InputPipeline implements AutoCloseable {
         try {
           img = f.get();
         } catch (ExecutionException e) {
-          markBad(index, e.getCause());
+          if (e.getCause() instanceof BadImageException bad) markBad(index, bad);
+          else if (e.getCause() instanceof Error error) throw error;
+          else if (e.getCause() instanceof RuntimeException re) throw re;
+          else throw new IllegalStateException(e.getCause());
         }
       }
       while (img == null) {
         index = sampler.replacement(index, j -> !bad.containsKey(j), randoms[i]);
         try {
           img = load(index, randoms[i]);
-        } catch (BadImageException | RuntimeException e) {
+        } catch (BadImageException e) {
           markBad(index, e);
         }
       }
@@ -152,9 +167,8 @@ public final class InputPipeline implements AutoCloseable {
     return new Batch(pixels, labels, indices.length, imageSize);
   }
 
-  private void markBad(int index, Throwable cause) {
-    String why = cause instanceof BadImageException ? cause.getMessage()
-        : dataset.images().get(index).path() + ": " + cause;
+  private void markBad(int index, BadImageException cause) {
+    String why = cause.getMessage();
     if (bad.putIfAbsent(index, why) == null) pendingWarnings.add("skipped " + why);
     if (bad.size() == dataset.images().size()) {
       throw new DatasetException(dataset.root() + ": none of its " + bad.size() + " images could be read");
@@ -162,8 +176,9 @@ public final class InputPipeline implements AutoCloseable {
   }
 
   private float[] load(int index, SplittableRandom r) throws BadImageException {
-    BufferedImage img = ImageDecoder.read(dataset.images().get(index).path());
-    return augmentation.apply(img, imageSize, r);
+    float[] out = new float[imageSize * imageSize * 3];
+    decoder.decodeInto(dataset.images().get(index).path(), out, 0, augmentation, r);
+    return out;
   }
 
   @Override
@@ -172,6 +187,8 @@ public final class InputPipeline implements AutoCloseable {
     producer.interrupt();
     workers.shutdownNow();
     producer.join(TimeUnit.SECONDS.toMillis(10));
+    // the decoder's session is closed only once no worker can be inside it
+    if (workers.awaitTermination(10, TimeUnit.SECONDS) && !producer.isAlive()) decoder.close();
     drainWarnings();
   }
 }

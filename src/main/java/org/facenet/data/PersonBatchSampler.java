@@ -10,7 +10,8 @@ import java.util.function.IntPredicate;
  * Identities are drawn without replacement within a batch; K images of each without replacement when it has at
  * least K; an identity with fewer than K images contributes each of them once and repeats some to fill its K
  * places (augmentation makes the copies differ). Identities with a single image are
- * never drawn: they have no positive pair.
+ * never drawn: they have no positive pair. A data set with fewer eligible identities than P is refused
+ * ({@link #check}), not trained on smaller batches.
  */
 public final class PersonBatchSampler implements BatchSampler {
 
@@ -20,24 +21,41 @@ public final class PersonBatchSampler implements BatchSampler {
   private final SplittableRandom random;
   private final int[] eligible;
 
+  /** A sampler of P x K batches; the data set must pass {@link #check}. */
   public PersonBatchSampler(ImageDataset dataset, int peoplePerBatch, int imagesPerPerson, long seed) {
-    if (peoplePerBatch < 1 || imagesPerPerson < 1) {
-      throw new IllegalArgumentException("--people-per-batch and --images-per-person must be >= 1");
-    }
-    List<Integer> ok = new ArrayList<>();
-    for (int c = 0; c < dataset.numClasses(); c++) if (dataset.imagesOfClass(c).size() >= 2) ok.add(c);
-    if (ok.size() < 2) {
-      throw new DatasetException(dataset.root() + ": metric losses need at least 2 identities with 2 or more images; "
-          + "found " + ok.size());
-    }
+    List<Integer> ok = check(dataset, peoplePerBatch, imagesPerPerson);
     this.dataset = dataset;
-    this.people = Math.min(peoplePerBatch, ok.size());
+    this.people = peoplePerBatch;
     this.perPerson = imagesPerPerson;
     this.random = new SplittableRandom(seed);
     this.eligible = ok.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** The batch size: P x K (P capped at the number of eligible identities). */
+  /**
+   * Refuses, before anything is created, a data set that cannot fill P x K batches: fewer than 2 identities with 2 or
+   * more images, or fewer such identities than {@code peoplePerBatch} ("--people-per-batch 16 but only 3 identities
+   * have >= 2 images"). Returns the eligible identities (those with 2 or more images).
+   */
+  public static List<Integer> check(ImageDataset dataset, int peoplePerBatch, int imagesPerPerson) {
+    if (peoplePerBatch < 1 || imagesPerPerson < 1) {
+      throw new IllegalArgumentException("--people-per-batch and --images-per-person must be >= 1, got "
+          + peoplePerBatch + " and " + imagesPerPerson);
+    }
+    List<Integer> ok = new ArrayList<>();
+    for (int c = 0; c < dataset.numClasses(); c++) if (dataset.imagesOfClass(c).size() >= 2) ok.add(c);
+    if (ok.size() < 2) {
+      throw new DatasetException(dataset.root() + ": metric losses need at least 2 identities with >= 2 images; "
+          + "the data set has " + ok.size() + " (of " + dataset.numClasses() + " identities)");
+    }
+    if (ok.size() < peoplePerBatch) {
+      throw new DatasetException("--people-per-batch " + peoplePerBatch + " but only " + ok.size() + " identities have"
+          + " >= 2 images in " + dataset.root() + " (of " + dataset.numClasses() + "); lower --people-per-batch to at"
+          + " most " + ok.size());
+    }
+    return ok;
+  }
+
+  /** The batch size: P x K. */
   public int batchSize() {
     return people * perPerson;
   }

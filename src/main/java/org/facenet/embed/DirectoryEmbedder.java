@@ -1,7 +1,6 @@
 package org.facenet.embed;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.facenet.data.BadImageException;
 import org.facenet.data.TensorFlowImageDecoder;
 
@@ -27,20 +25,24 @@ public final class DirectoryEmbedder {
   private final Embedder embedder;
   private final int batchSize;
   private final int threads;
+  private final long maxImagePixels;
 
   public DirectoryEmbedder(Embedder embedder, int batchSize, int threads) {
+    this(embedder, batchSize, threads, org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS);
+  }
+
+  /** An embedder that skips images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels}). */
+  public DirectoryEmbedder(Embedder embedder, int batchSize, int threads, long maxImagePixels) {
+    this.maxImagePixels = maxImagePixels;
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
     this.embedder = embedder;
     this.batchSize = batchSize;
     this.threads = Math.max(1, threads);
   }
 
-  /** Image files (.jpg .jpeg .png, any case) below {@code dir}, sorted. */
+  /** Image files (.jpg .jpeg .png, any case) below {@code dir}, sorted; hidden files and folders are skipped, as in training. */
   public static List<Path> listImages(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": not a folder");
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(org.facenet.data.ImageDataset::hasImageExtension).sorted().toList();
-    }
+    return org.facenet.data.ImageFiles.listRecursively(dir);
   }
 
   /** Embeds {@code files}; the label of a row is its parent folder's name. */
@@ -54,7 +56,7 @@ public final class DirectoryEmbedder {
       t.setDaemon(true);
       return t;
     });
-    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(size)) {
+    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(size, maxImagePixels)) {
       List<Future<float[]>> pending = submit(pool, decoder, files, 0);
       for (int start = 0; start < files.size(); start += batchSize) {
         List<Future<float[]>> current = pending;
@@ -68,6 +70,7 @@ public final class DirectoryEmbedder {
             System.arraycopy(current.get(i).get(), 0, pixels, ok.size() * per, per);
             ok.add(file);
           } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) throw error; // out of memory is not a bad image
             String why = e.getCause() instanceof BadImageException ? e.getCause().getMessage() : file + ": " + e.getCause();
             warnings.accept("skipped " + why);
             skipped.add(file.toString());

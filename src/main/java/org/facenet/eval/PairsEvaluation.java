@@ -88,6 +88,12 @@ public final class PairsEvaluation {
    */
   public static PairEmbeddings embedWithModel(Embedder embedder, PairsFile.Resolved resolved, boolean flip,
       Consumer<String> warnings) {
+    return embedWithModel(embedder, resolved, flip, org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS, warnings);
+  }
+
+  /** {@link #embedWithModel}, skipping images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels}). */
+  public static PairEmbeddings embedWithModel(Embedder embedder, PairsFile.Resolved resolved, boolean flip,
+      long maxImagePixels, Consumer<String> warnings) {
     int size = embedder.imageSize();
     int per = size * size * 3;
     BatchEmbedding plain = px -> embedder.embed(px, px.length / per);
@@ -105,7 +111,7 @@ public final class PairsEvaluation {
       }
       return a;
     };
-    return embed(resolved, size, warnings, model).get(0);
+    return embed(resolved, size, maxImagePixels, warnings, model).get(0);
   }
 
   /** Rows of HWC images mirrored left-right. */
@@ -173,6 +179,12 @@ public final class PairsEvaluation {
    */
   public static List<PairEmbeddings> embed(PairsFile.Resolved resolved, int imageSize, Consumer<String> warnings,
       BatchEmbedding... embeddings) {
+    return embed(resolved, imageSize, org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS, warnings, embeddings);
+  }
+
+  /** {@link #embed}, skipping images of more than {@code maxImagePixels} pixels. */
+  public static List<PairEmbeddings> embed(PairsFile.Resolved resolved, int imageSize, long maxImagePixels,
+      Consumer<String> warnings, BatchEmbedding... embeddings) {
     LinkedHashSet<Path> unique = new LinkedHashSet<>(resolved.first());
     unique.addAll(resolved.second());
     List<Map<Path, float[]>> vectors = new ArrayList<>();
@@ -180,7 +192,7 @@ public final class PairsEvaluation {
     int per = imageSize * imageSize * 3;
     List<Path> batch = new ArrayList<>();
     List<float[]> pixels = new ArrayList<>();
-    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(imageSize)) {
+    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(imageSize, maxImagePixels)) {
       for (Path p : unique) {
         try {
           pixels.add(decoder.decode(p));

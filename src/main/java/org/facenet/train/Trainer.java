@@ -48,6 +48,14 @@ public final class Trainer {
     this.terminal = terminal;
   }
 
+  private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
+
+  /** Training images of more than {@code n} pixels are skipped, named and counted ({@code --max-image-pixels}). */
+  public Trainer maxImagePixels(long n) {
+    this.maxImagePixels = n;
+    return this;
+  }
+
   /** Starts a new run in {@code runDir} (which must not hold a run yet). */
   public TrainingResult train(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
     if (Files.exists(runDir.resolve("run.properties"))) {
@@ -89,6 +97,8 @@ public final class Trainer {
     out.printf("data: %s: %d identities, %d images%n", config.dataDir(), dataset.numClasses(), dataset.images().size());
 
     Loss loss = Losses.create(config.loss(), config.lossOptions());
+    if (loss.needsIdentityBatches()) PersonBatchSampler.check(dataset, config.peoplePerBatch(), config.imagesPerPerson());
+    else dataset.checkForClassification();
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
             Optimizer.facenet(config.optimizer()), config.seed());
@@ -131,7 +141,7 @@ public final class Trainer {
       }
       try (TensorBoardWriter events = new TensorBoardWriter(runDir);
           InputPipeline input = new InputPipeline(dataset, sampler, config.model().imageSize(), config.augmentation(),
-          config.inputThreads(), 4, config.seed() + step, msg -> progress.message("warning: " + msg))) {
+          config.inputThreads(), 4, config.seed() + step, maxImagePixels, msg -> progress.message("warning: " + msg))) {
         List<String> diagNames = List.copyOf(g.diagnostics.keySet());
         while (step < total) {
           int epoch = (int) (step / config.epochSize());

@@ -76,6 +76,42 @@ class InputPipelineTest {
   }
 
   @Test
+  void anErrorIsNotABadImageButStopsThePipeline() throws Exception {
+    ImageDataset ds = dataset(false);
+    BatchSampler exhausted = new BatchSampler() {
+      @Override
+      public int[] next() {
+        throw new OutOfMemoryError("Java heap space (test)");
+      }
+
+      @Override
+      public int replacement(int badIndex, java.util.function.IntPredicate usable, java.util.SplittableRandom r) {
+        throw new AssertionError();
+      }
+    };
+    try (InputPipeline p = new InputPipeline(ds, exhausted, 8, Augmentation.NONE, 1, 1, 1, w -> { })) {
+      OutOfMemoryError e = assertThrows(OutOfMemoryError.class, p::next);
+      assertTrue(e.getMessage().contains("(test)"), e.getMessage());
+      assertEquals(0, p.skippedCount());
+    }
+  }
+
+  @Test
+  void aFileTooLargeToReadIsABadImageNotAnError() throws Exception {
+    ImageDataset ds = dataset(false);
+    Path huge = dir.resolve("c0/huge.png");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: nothing written to disk
+    }
+    try (TensorFlowImageDecoder d = new TensorFlowImageDecoder(8)) {
+      BadImageException e = assertThrows(BadImageException.class, () -> d.decode(huge));
+      assertTrue(e.getMessage().contains("too large for an image file"), e.getMessage());
+    } finally {
+      Files.delete(huge);
+    }
+  }
+
+  @Test
   void aDataSetWithNoReadableImageFailsClearly() throws Exception {
     Files.createDirectories(dir.resolve("a"));
     Files.write(dir.resolve("a/1.png"), new byte[] {1, 2});

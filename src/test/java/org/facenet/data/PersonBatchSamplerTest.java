@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,26 @@ class PersonBatchSamplerTest {
     DatasetException e = assertThrows(DatasetException.class,
         () -> new PersonBatchSampler(ImageDataset.scan(dir, 1), 2, 2, 1));
     assertTrue(e.getMessage().contains("at least 2 identities"), e.getMessage());
+  }
+
+  @Test
+  void morePeoplePerBatchThanUsableIdentitiesIsRefusedWithTheRealNumbers() throws Exception {
+    ImageDataset ds = dataset(); // a, b, c have >= 2 images, d has 1
+    assertEquals(List.of(0, 1, 2), PersonBatchSampler.check(ds, 3, 4));
+    DatasetException e = assertThrows(DatasetException.class, () -> PersonBatchSampler.check(ds, 16, 4));
+    assertTrue(e.getMessage().startsWith("--people-per-batch 16 but only 3 identities have >= 2 images"), e.getMessage());
+    assertThrows(DatasetException.class, () -> new PersonBatchSampler(ds, 4, 4, 1), "not a batch of 3 x 4 instead");
+    assertThrows(IllegalArgumentException.class, () -> PersonBatchSampler.check(ds, 0, 4));
+  }
+
+  @Test
+  void oneIdentityIsRefusedForClassification() throws Exception {
+    ImageDatasetTest.touch(dir.resolve("solo/1.png"));
+    ImageDatasetTest.touch(dir.resolve("solo/2.png"));
+    DatasetException e = assertThrows(DatasetException.class, () -> ImageDataset.scan(dir, 1).checkForClassification());
+    assertTrue(e.getMessage().endsWith("the data set has 1 identity; classification losses need >= 2"), e.getMessage());
+    ImageDatasetTest.touch(dir.resolve("duo/1.png"));
+    ImageDataset.scan(dir, 1).checkForClassification();
   }
 
   @Test

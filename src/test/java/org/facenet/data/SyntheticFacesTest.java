@@ -35,7 +35,10 @@ class SyntheticFacesTest {
     assertEquals(12, pairs.pairs().size());
     PairsFile.Resolved r = PairsFile.resolve(s.heldOutDir(), pairs.pairs());
     assertTrue(r.missing().isEmpty(), r.missing().toString());
-    float[] px = ImageDecoder.decode(train.images().get(0).path(), 48);
+    float[] px;
+    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(48)) {
+      px = decoder.decode(train.images().get(0).path());
+    }
     assertEquals(48 * 48 * 3, px.length);
   }
 
@@ -68,7 +71,9 @@ class SyntheticFacesTest {
     int nw = 0;
     int nb = 0;
     float[][] px = new float[ds.images().size()][];
-    for (int i = 0; i < px.length; i++) px[i] = ImageDecoder.decode(ds.images().get(i).path(), 48);
+    try (TensorFlowImageDecoder decoder = new TensorFlowImageDecoder(48)) {
+      for (int i = 0; i < px.length; i++) px[i] = decoder.decode(ds.images().get(i).path());
+    }
     for (int i = 0; i < ds.images().size(); i++) {
       for (int j = i + 1; j < ds.images().size(); j++) {
         float[] a = px[i];

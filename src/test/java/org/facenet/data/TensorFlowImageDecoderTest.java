@@ -41,9 +41,9 @@ class TensorFlowImageDecoderTest {
 
   @Test
   void centreSquareAtSameSizeIsCopiedExactly() throws Exception {
-    float[] px = at20.decode(png("wide.png", ImageDecoderTest.wideTestImage()));
-    assertArrayEquals(ImageDecoder.toPixels(ImageDecoderTest.wideTestImage(), 20), px, 0f,
-        "the centre square of a 40x20 image at 20 px is its middle columns, as ImageDecoder gives them");
+    float[] px = at20.decode(png("wide.png", TestImages.wideTestImage()));
+    assertArrayEquals(TestImages.pixels(TestImages.wideTestImage().getSubimage(10, 0, 20, 20)), px, 0f,
+        "the centre square of a 40x20 image at 20 px is its middle columns");
   }
 
   @Test
@@ -66,7 +66,7 @@ class TensorFlowImageDecoderTest {
       BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
       for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, r.nextInt(1 << 24));
       float[] px = at20.decode(png("r" + w + ".png", img));
-      double[] expected = triangleResample(ImageDecoder.pixels(img), w, h, 20);
+      double[] expected = triangleResample(TestImages.pixels(img), w, h, 20);
       for (int i = 0; i < px.length; i++) assertEquals(expected[i], px[i], 2e-3, w + "x" + h + " value " + i);
     }
   }
@@ -78,9 +78,14 @@ class TensorFlowImageDecoderTest {
    */
   static double[] triangleResample(float[] src, int w, int h, int n) {
     double side = Math.min(w, h);
+    return triangleResample(src, w, h, n, side, (w - side) / 2, (h - side) / 2);
+  }
+
+  /** The same for the square of side {@code side} whose top-left corner is ({@code left}, {@code top}). */
+  static double[] triangleResample(float[] src, int w, int h, int n, double side, double left, double top) {
     double scale = n / side;
-    double[][] wx = weights(n, w, scale, (w - side) / 2);
-    double[][] wy = weights(n, h, scale, (h - side) / 2);
+    double[][] wx = weights(n, w, scale, left);
+    double[][] wy = weights(n, h, scale, top);
     double[] out = new double[n * n * 3];
     for (int oy = 0; oy < n; oy++) {
       for (int ox = 0; ox < n; ox++) {
@@ -114,9 +119,19 @@ class TensorFlowImageDecoderTest {
   }
 
   @Test
+  void downscalingAveragesACheckerboardToGrey() throws Exception {
+    BufferedImage img = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 200; y++) for (int x = 0; x < 200; x++) img.setRGB(x, y, ((x + y) % 2 == 0) ? 0xFFFFFF : 0);
+    try (TensorFlowImageDecoder at25 = new TensorFlowImageDecoder(25)) {
+      // A checkerboard shrunk 8x must come out as mid grey, not aliased to black or white.
+      for (float v : at25.decode(png("checker.png", img))) assertEquals(127.5, v, 40, "pixel " + v);
+    }
+  }
+
+  @Test
   void grayscaleRgbaAndSixteenBitPngsBecomeRgb() throws Exception {
     try (TensorFlowImageDecoder at8 = new TensorFlowImageDecoder(8)) {
-      ImageDecoderTest.grayscaleRgbaAndSixteenBitPngsBecomeRgb(dir, (file, size) -> at8.decode(file));
+      TestImages.grayscaleRgbaAndSixteenBitPngsBecomeRgb(dir, (file, size) -> at8.decode(file));
     }
   }
 
@@ -127,7 +142,7 @@ class TensorFlowImageDecoderTest {
     Path jpg = dir.resolve("smooth.JPG");
     ImageIO.write(img, "jpg", jpg.toFile());
     float[] tf = at20.decode(jpg);
-    float[] io = ImageDecoder.decode(jpg, 20);
+    float[] io = TestImages.pixels(ImageIO.read(jpg.toFile()));
     double meanAbs = 0;
     for (int i = 0; i < tf.length; i++) meanAbs += Math.abs(tf[i] - io[i]) / tf.length;
     assertTrue(meanAbs < 2.0, "two JPEG decoders of the same file differ by a few levels at most, got " + meanAbs);
@@ -137,7 +152,7 @@ class TensorFlowImageDecoderTest {
   void badFilesNameTheFileAndTheProblem() throws Exception {
     Path empty = Files.createFile(dir.resolve("empty.jpg"));
     Path text = Files.writeString(dir.resolve("notes.png"), "not an image");
-    byte[] bytes = Files.readAllBytes(png("full.png", ImageDecoderTest.wideTestImage()));
+    byte[] bytes = Files.readAllBytes(png("full.png", TestImages.wideTestImage()));
     Path truncated = Files.write(dir.resolve("truncated.png"), Arrays.copyOf(bytes, bytes.length / 2));
     Path missing = dir.resolve("missing.jpg");
 
@@ -152,6 +167,6 @@ class TensorFlowImageDecoderTest {
     BadImageException e4 = assertThrows(BadImageException.class, () -> at20.decode(missing));
     assertTrue(e4.getMessage().contains("missing.jpg") && e4.getMessage().contains("cannot read"), e4.getMessage());
     // and the decoder still works after the failures
-    assertEquals(20 * 20 * 3, at20.decode(png("ok.png", ImageDecoderTest.wideTestImage())).length);
+    assertEquals(20 * 20 * 3, at20.decode(png("ok.png", TestImages.wideTestImage())).length);
   }
 }
