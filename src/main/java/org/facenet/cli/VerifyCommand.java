@@ -99,8 +99,9 @@ final class VerifyCommand implements Callable<Integer> {
       ImageDataset ds = ImageDataset.scan(data, minImagesPerClass);
       List<Pair> made = PairsFile.make(ds, folds, pairsPerFold, seed);
       PairsFile.write(pairs, folds, pairsPerFold, made);
-      System.out.printf("wrote %d pairs (%d folds of %d matched + %d mismatched) over %d identities of %s to %s%n",
-          made.size(), folds, pairsPerFold, pairsPerFold, ds.numClasses(), data, pairs);
+      System.out.printf("wrote %d pairs (%d folds of %d matched + %d mismatched) over %d identities of %s to %s (%s)%n",
+          made.size(), folds, pairsPerFold, pairsPerFold, ds.numClasses(), data, pairs, made.get(0).firstFile() == null
+              ? "LFW's numeric form" : "images by file name: the files are not numbered as LFW's");
       return 0;
     }
     PairsFile.Parsed parsed = PairsFile.read(pairs);
