@@ -55,6 +55,9 @@ final class EmbedCommand implements Callable<Integer> {
       int warm = Math.min(batchSize, files.size());
       embedder.embed(new float[warm * embedder.imageSize() * embedder.imageSize() * 3], warm);
       long t0 = System.nanoTime();
+      for (Path left : EmbeddingsCsv.leftTemporaries(out)) {
+        System.err.println("warning: " + left + " was left by an interrupted run (or another run is writing it); delete it");
+      }
       DirectoryEmbedder.Counts[] result = new DirectoryEmbedder.Counts[1];
       try {
         // Rows stream into the temporary file batch by batch; it becomes --out only if the whole run succeeds.

@@ -36,6 +36,20 @@ public final class EmbeddingsCsv {
   }
 
   /**
+   * Hidden temporary files beside {@code out} that an interrupted run (killed while streaming its rows) left behind:
+   * {@link AtomicFiles} names them {@code .NAME.*.tmp}. Listed, not deleted: another run may be writing one.
+   */
+  public static List<Path> leftTemporaries(Path out) throws IOException {
+    Path abs = out.toAbsolutePath();
+    if (abs.getParent() == null || !Files.isDirectory(abs.getParent())) return List.of();
+    String prefix = "." + abs.getFileName() + ".";
+    try (java.util.stream.Stream<Path> s = Files.list(abs.getParent())) {
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))
+          .sorted().toList();
+    }
+  }
+
+  /**
    * Writes rows of {@code dim} values to a stream, header first, each {@link #write(List)} reaching the stream at once
    * (nothing kept): with {@link AtomicFiles#write} the rows stream into the temporary file and the file appears only
    * when the whole run succeeded.

@@ -118,5 +118,11 @@ class DirectoryEmbedderTest {
     try (Stream<Path> s = Files.list(out.getParent())) {
       assertEquals(List.of(out), s.toList(), "no temporary file left behind");
     }
+    assertEquals(List.of(), EmbeddingsCsv.leftTemporaries(out));
+    // What a kill -9 while streaming leaves: found (for a warning), not deleted.
+    Path left = Files.writeString(out.resolveSibling(".embeddings.csv.12345.tmp"), "path,label\n", StandardCharsets.UTF_8);
+    Files.writeString(out.resolveSibling(".other.csv.1.tmp"), "", StandardCharsets.UTF_8);
+    assertEquals(List.of(left), EmbeddingsCsv.leftTemporaries(out));
+    assertTrue(Files.exists(left));
   }
 }
