@@ -18,18 +18,22 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   ModelOptions model;
 
+  @Range(min = 1)
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--loss", defaultValue = "softmax", description = "Loss of the training step (default: ${DEFAULT-VALUE}).")
   String loss;
 
+  @Range(min = 0)
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Range(min = 1)
   @Option(names = "--steps", defaultValue = "10", description = "Timed steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
+  @Range(min = 0)
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads, 0: TensorFlow decides (default: ${DEFAULT-VALUE}).")
   int threads;
 
@@ -44,6 +48,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also measure the input pipeline alone (decode, random crop, flip, batching) on this data set.")
   java.nio.file.Path data;
 
+  @Range(min = 1)
   @Option(names = "--input-threads", paramLabel = "N", defaultValue = "2",
       description = "Decoding threads of the pipeline measurement (default: ${DEFAULT-VALUE}).")
   int inputThreads;

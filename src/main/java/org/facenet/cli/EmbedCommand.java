@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.facenet.embed.DirectoryEmbedder;
 import org.facenet.embed.Embedder;
 import org.facenet.embed.EmbeddingsCsv;
+import org.facenet.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,11 +25,12 @@ final class EmbedCommand implements Callable<Integer> {
   Path dir;
 
   @Option(names = "--model", paramLabel = "MODEL_DIR", required = true,
-      description = "SavedModel folder written by facenet-train (RUN/saved_model).")
+      description = "SavedModel folder written by facenet-train (RUN/saved_model; a run folder RUN stands for it).")
   Path model;
 
   @Option(names = "--out", paramLabel = "CSV", defaultValue = "embeddings.csv",
-      description = "Output CSV, written whole or not at all (default: ${DEFAULT-VALUE}).")
+      description = "Output CSV, written whole or not at all: rows stream into a hidden temporary file beside it as "
+          + "batches finish, renamed to CSV at the end (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Range(min = 1)
@@ -57,18 +59,36 @@ final class EmbedCommand implements Callable<Integer> {
       int warm = Math.min(batchSize, files.size());
       embedder.embed(new float[warm * embedder.imageSize() * embedder.imageSize() * 3], warm);
       long t0 = System.nanoTime();
-      DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads, imageLimit.get())
-          .embed(files, msg -> System.err.println("warning: " + msg));
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      if (result.rows().isEmpty()) {
+      for (Path left : EmbeddingsCsv.leftTemporaries(out)) {
+        System.err.println("warning: " + left + " was left by an interrupted run (or another run is writing it); delete it");
+      }
+      DirectoryEmbedder.Counts[] result = new DirectoryEmbedder.Counts[1];
+      try {
+        // Rows stream into the temporary file batch by batch; it becomes --out only if the whole run succeeds.
+        AtomicFiles.write(out, stream -> {
+          EmbeddingsCsv.Writer csv = new EmbeddingsCsv.Writer(stream, embedder.embeddingSize());
+          try {
+            result[0] = new DirectoryEmbedder(embedder, batchSize, threads, imageLimit.get())
+                .embed(files, msg -> System.err.println("warning: " + msg), csv::write);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+          }
+          if (result[0].embedded() == 0) throw new NothingEmbedded();
+          csv.flush();
+        });
+      } catch (NothingEmbedded e) {
         System.err.printf("error: none of the %d image(s) could be read; nothing written%n", files.size());
         return 1;
       }
-      EmbeddingsCsv.write(out, result.rows());
+      double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("embedded %d image(s) in %.1f s (%.1f images/s), skipped %d unreadable; %d-D embeddings -> %s%n",
-          result.rows().size(), seconds, result.rows().size() / seconds, result.skipped().size(),
+          result[0].embedded(), seconds, result[0].embedded() / seconds, result[0].skipped().size(),
           embedder.embeddingSize(), out);
       return 0;
     }
   }
+
+  /** Nothing could be embedded: the temporary file is dropped and no CSV written. */
+  private static final class NothingEmbedded extends java.io.IOException {}
 }

@@ -21,8 +21,8 @@ final class PrecisionOption {
     return precision;
   }
 
-  /** The model in {@code dir} at the chosen precision. */
+  /** The model in {@code dir} (or in the run folder {@code dir}'s saved_model/, said on stderr) at the chosen precision. */
   Embedder load(Path dir) {
-    return Embedder.load(dir, get());
+    return Embedder.load(dir, get(), note -> System.err.println("note: " + note));
   }
 }

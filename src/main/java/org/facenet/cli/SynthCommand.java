@@ -21,24 +21,31 @@ final class SynthCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "666", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Range(min = 2)
   @Option(names = "--identities", description = "Training identities (default: ${DEFAULT-VALUE}).")
   int identities = D.trainIdentities();
 
+  @Range(min = 2)
   @Option(names = "--images-per-identity", description = "Images per training identity (default: ${DEFAULT-VALUE}).")
   int imagesPerIdentity = D.imagesPerTrainIdentity();
 
+  @Range(min = 2)
   @Option(names = "--held-out-identities", description = "Held-out identities (default: ${DEFAULT-VALUE}).")
   int heldOut = D.heldOutIdentities();
 
+  @Range(min = 2)
   @Option(names = "--held-out-images", description = "Images per held-out identity (default: ${DEFAULT-VALUE}).")
   int heldOutImages = D.imagesPerHeldOutIdentity();
 
+  @Range(min = 32, max = 1024)
   @Option(names = "--image-size", description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
   int imageSize = D.imageSize();
 
+  @Range(min = 2)
   @Option(names = "--folds", description = "Folds of the pairs file (default: ${DEFAULT-VALUE}).")
   int folds = D.folds();
 
+  @Range(min = 1)
   @Option(names = "--pairs-per-fold", description = "Matched (and as many mismatched) pairs per fold (default: ${DEFAULT-VALUE}).")
   int pairsPerFold = D.pairsPerFold();
 

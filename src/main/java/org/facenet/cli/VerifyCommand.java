@@ -22,21 +22,23 @@ import picocli.CommandLine.Option;
 /** {@code facenet verify}: the LFW pairs protocol on embeddings or a model; {@code --make-pairs} writes a pairs file. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Face verification on an LFW-format pairs file, as facenet computes it: 10-fold accuracy (threshold "
-        + "chosen on the other folds), VAL@FAR, ROC AUC, EER; the ROC curve as PNG and CSV.",
+        + "chosen on the other folds), VAL@FAR, ROC AUC, EER; with --roc, the ROC curve as PNG (FAR on a log axis) and CSV.",
         "  facenet-verify --pairs pairs.txt --embeddings embeddings.csv",
         "  facenet-verify --pairs pairs.txt --model RUN/saved_model --data DIR",
         "  facenet-verify --make-pairs --data DIR --pairs pairs.txt"})
 final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--pairs", paramLabel = "FILE", required = true,
-      description = "LFW-format pairs file (read; written with --make-pairs).")
+      description = "LFW-format pairs file (read; written with --make-pairs). An image is LFW's 1-based index "
+          + "(NAME/NAME_0001.jpg or NAME/0001.jpg) or, for other file names, the file's name: 'NAME IMG_7.jpg IMG_9.jpg'.")
   Path pairs;
 
   static final class Source {
     @Option(names = "--embeddings", paramLabel = "CSV", description = "Embeddings CSV from facenet-embed.")
     Path embeddings;
 
-    @Option(names = "--model", paramLabel = "MODEL_DIR", description = "SavedModel to embed the pairs' images with (needs --data).")
+    @Option(names = "--model", paramLabel = "MODEL_DIR",
+        description = "SavedModel to embed the pairs' images with (needs --data); a run folder stands for its saved_model/.")
     Path model;
   }
 
@@ -62,23 +64,30 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--flip", description = "With --model: add the mirror image's embedding (test-time augmentation).")
   boolean flip;
 
+  @Range(min = 0, max = 1, minExclusive = true)
   @Option(names = "--far", paramLabel = "RATE", defaultValue = "1e-3", description = "FAR target of VAL@FAR (default: ${DEFAULT-VALUE}).")
   double far;
 
-  @Option(names = "--roc", paramLabel = "PREFIX", defaultValue = "roc",
-      description = "Write the ROC curve to PREFIX.png and PREFIX.csv (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--roc", paramLabel = "PREFIX",
+      description = "Write the ROC curve to PREFIX.png (FAR on a log axis, VAL@FAR and EER marked) and PREFIX.csv "
+          + "(threshold,tpr,fpr); without it no ROC file is written.")
   Path roc;
 
-  @Option(names = "--make-pairs", description = "Write a pairs file for --data instead of evaluating.")
+  @Option(names = "--make-pairs", description = "Write a pairs file for --data instead of evaluating: LFW's numeric "
+      + "form where the files are numbered as LFW's (NAME_0001.jpg or 0001.jpg, in order), file names otherwise; names "
+      + "with white space are refused.")
   boolean makePairs;
 
+  @Range(min = 2)
   @Option(names = "--folds", paramLabel = "N", defaultValue = "10", description = "--make-pairs: folds (default: ${DEFAULT-VALUE}).")
   int folds;
 
+  @Range(min = 1)
   @Option(names = "--pairs-per-fold", paramLabel = "N", defaultValue = "300",
       description = "--make-pairs: matched (and as many mismatched) pairs per fold (default: ${DEFAULT-VALUE}).")
   int pairsPerFold;
 
+  @Range(min = 1)
   @Option(names = "--min-images-per-class", paramLabel = "N", defaultValue = "1",
       description = "--make-pairs: leave out identities with fewer images (default: ${DEFAULT-VALUE}).")
   int minImagesPerClass;
@@ -93,8 +102,9 @@ final class VerifyCommand implements Callable<Integer> {
       ImageDataset ds = ImageDataset.scan(data, minImagesPerClass);
       List<Pair> made = PairsFile.make(ds, folds, pairsPerFold, seed);
       PairsFile.write(pairs, folds, pairsPerFold, made);
-      System.out.printf("wrote %d pairs (%d folds of %d matched + %d mismatched) over %d identities of %s to %s%n",
-          made.size(), folds, pairsPerFold, pairsPerFold, ds.numClasses(), data, pairs);
+      System.out.printf("wrote %d pairs (%d folds of %d matched + %d mismatched) over %d identities of %s to %s (%s)%n",
+          made.size(), folds, pairsPerFold, pairsPerFold, ds.numClasses(), data, pairs, made.get(0).firstFile() == null
+              ? "LFW's numeric form" : "images by file name: the files are not numbered as LFW's");
       return 0;
     }
     PairsFile.Parsed parsed = PairsFile.read(pairs);
@@ -121,11 +131,13 @@ final class VerifyCommand implements Callable<Integer> {
         new Verification.Options(parsed.folds(), distance, subtractMean, far));
     System.out.println(r.summary());
     System.out.printf(Locale.ROOT, "Pairs skipped: %d%n", e.missing().size());
-    Path png = Path.of(roc + ".png");
-    Path csv = Path.of(roc + ".csv");
-    RocPlot.writePng(png, r.roc(), "ROC: " + pairs.getFileName(), r.auc());
-    RocPlot.writeCsv(csv, r.roc());
-    System.out.println("ROC curve: " + png + ", " + csv);
+    if (roc != null) {
+      Path png = Path.of(roc + ".png");
+      Path csv = Path.of(roc + ".csv");
+      RocPlot.writePng(png, r, far, "ROC: " + pairs.getFileName());
+      RocPlot.writeCsv(csv, r.roc());
+      System.out.println("ROC curve: " + png + ", " + csv);
+    }
     return 0;
   }
 }

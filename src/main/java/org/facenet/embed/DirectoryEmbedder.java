@@ -15,12 +15,22 @@ import org.facenet.data.TensorFlowImageDecoder;
 /**
  * Embeds every image below a folder (recursively, in path order): decoding (TensorFlow's own kernels, see
  * {@link TensorFlowImageDecoder}) runs on a small thread pool while the model runs the previous batch; unreadable
- * images are reported, counted and skipped.
+ * images are reported, counted and skipped. Each batch's rows go to a {@link BatchSink} as soon as the model has run
+ * it (facenet-embed streams them into the CSV), so memory stays flat in the number of images.
  */
 public final class DirectoryEmbedder {
 
   /** The rows written and the files that could not be read. */
   public record Result(List<EmbeddingRow> rows, List<String> skipped) {}
+
+  /** How many images were embedded and the files that could not be read. */
+  public record Counts(int embedded, List<String> skipped) {}
+
+  /** Receives each batch's rows, in path order, as soon as the batch is embedded. */
+  @FunctionalInterface
+  public interface BatchSink {
+    void accept(List<EmbeddingRow> batch) throws IOException;
+  }
 
   private final Embedder embedder;
   private final int batchSize;
@@ -45,11 +55,25 @@ public final class DirectoryEmbedder {
     return org.facenet.data.ImageFiles.listRecursively(dir);
   }
 
-  /** Embeds {@code files}; the label of a row is its parent folder's name. */
+  /** Embeds {@code files} and returns every row; the label of a row is its parent folder's name. */
   public Result embed(List<Path> files, Consumer<String> warnings) throws InterruptedException {
+    List<EmbeddingRow> rows = new ArrayList<>(files.size());
+    try {
+      Counts c = embed(files, warnings, rows::addAll);
+      return new Result(rows, c.skipped());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Embeds {@code files}, handing each batch's rows to {@code sink} as soon as it is embedded (an exception from the
+   * sink stops the run); the label of a row is its parent folder's name.
+   */
+  public Counts embed(List<Path> files, Consumer<String> warnings, BatchSink sink) throws InterruptedException, IOException {
     int size = embedder.imageSize();
     int per = size * size * 3;
-    List<EmbeddingRow> rows = new ArrayList<>(files.size());
+    int embedded = 0;
     List<String> skipped = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "facenet-decode");
@@ -78,16 +102,19 @@ public final class DirectoryEmbedder {
         }
         if (ok.isEmpty()) continue;
         float[][] vectors = embedder.embed(pixels, ok.size());
+        List<EmbeddingRow> batch = new ArrayList<>(ok.size());
         for (int i = 0; i < ok.size(); i++) {
           Path f = ok.get(i);
           String label = f.getParent() == null || f.getParent().getFileName() == null ? "" : f.getParent().getFileName().toString();
-          rows.add(new EmbeddingRow(f.toString(), label, vectors[i]));
+          batch.add(new EmbeddingRow(f.toString(), label, vectors[i]));
         }
+        sink.accept(batch);
+        embedded += batch.size();
       }
     } finally {
       pool.shutdownNow();
     }
-    return new Result(rows, skipped);
+    return new Counts(embedded, skipped);
   }
 
   private List<Future<float[]>> submit(ExecutorService pool, TensorFlowImageDecoder decoder, List<Path> files, int start) {

@@ -1,6 +1,5 @@
 package org.facenet.embed;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.facenet.export.ModelExporter;
@@ -49,9 +48,15 @@ public final class Embedder implements AutoCloseable {
    * rewrite of the loaded graph, see {@link Precision}); a clear error if it is not one.
    */
   public static Embedder load(Path dir, Precision precision) {
-    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-      throw new IllegalArgumentException(dir + ": not a SavedModel (no saved_model.pb); pass the folder facenet-train exported");
-    }
+    return load(dir, precision, note -> {});
+  }
+
+  /**
+   * As {@link #load(Path, Precision)}, {@code dir} resolved by {@link ModelPath} (a run folder stands for its
+   * saved_model/, which {@code notes} hears).
+   */
+  public static Embedder load(Path dir, Precision precision, java.util.function.Consumer<String> notes) {
+    dir = ModelPath.resolve(dir, notes);
     return new Embedder(SavedModelBundle.loader(dir.toString()).withTags(ModelExporter.TAG)
         .withConfigProto(SessionOptions.config(0, false, precision)).load());
   }

@@ -127,28 +127,32 @@ public final class PairsEvaluation {
   }
 
   /**
-   * Pair embeddings looked up in an embeddings CSV (facenet-embed's output): a pair's image matches the row whose
-   * path ends with {@code name/name_%04d.ext} or {@code name/%04d.ext}. Pairs without both rows are missing.
+   * Pair embeddings looked up in an embeddings CSV (facenet-embed's output): a pair's image given by its index matches
+   * the row whose path ends with {@code name/name_%04d.ext} or {@code name/%04d.ext}, one given by its file name the row
+   * whose path ends with {@code name/file}. Pairs without both rows are missing; an image that matches more than one
+   * row (e.g. the same set embedded under two roots, or 0001.jpg next to 0001.png) is an error naming the rows.
    */
   public static PairEmbeddings fromRows(List<org.facenet.embed.EmbeddingRow> rows, List<org.facenet.data.Pair> pairs) {
-    Map<String, float[]> byTail = new HashMap<>();
+    Map<String, List<org.facenet.embed.EmbeddingRow>> byTail = new HashMap<>();
     for (org.facenet.embed.EmbeddingRow row : rows) {
       Path p = Path.of(row.path());
       if (p.getParent() == null || p.getParent().getFileName() == null) continue;
       String file = p.getFileName().toString();
       int dot = file.lastIndexOf('.');
-      byTail.put(p.getParent().getFileName() + "/" + (dot < 0 ? file : file.substring(0, dot)), row.embedding());
+      String folder = p.getParent().getFileName() + "/";
+      byTail.computeIfAbsent("file:" + folder + file, k -> new ArrayList<>(1)).add(row);
+      if (dot > 0) byTail.computeIfAbsent("stem:" + folder + file.substring(0, dot), k -> new ArrayList<>(1)).add(row);
     }
     List<float[]> first = new ArrayList<>();
     List<float[]> second = new ArrayList<>();
     List<Boolean> same = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (org.facenet.data.Pair pair : pairs) {
-      float[] a = lookup(byTail, pair.firstName(), pair.firstIndex());
-      float[] b = lookup(byTail, pair.secondName(), pair.secondIndex());
+      float[] a = lookup(byTail, pair, pair.firstName(), pair.firstIndex(), pair.firstFile());
+      float[] b = lookup(byTail, pair, pair.secondName(), pair.secondIndex(), pair.secondFile());
       if (a == null || b == null) {
         missing.add(pair.toLine().replace('\t', ' ') + ": no embedding for "
-            + (a == null ? pair.firstName() + " " + pair.firstIndex() : pair.secondName() + " " + pair.secondIndex()));
+            + (a == null ? pair.firstName() + " " + pair.firstImage() : pair.secondName() + " " + pair.secondImage()));
         continue;
       }
       if (a.length != b.length) throw new IllegalArgumentException("embeddings of different sizes: " + a.length + " and " + b.length);
@@ -161,10 +165,21 @@ public final class PairsEvaluation {
     return new PairEmbeddings(first.toArray(float[][]::new), second.toArray(float[][]::new), s, missing);
   }
 
-  private static float[] lookup(Map<String, float[]> byTail, String name, int index) {
+  private static float[] lookup(Map<String, List<org.facenet.embed.EmbeddingRow>> byTail, org.facenet.data.Pair pair,
+      String name, int index, String file) {
     String num = String.format("%04d", index);
-    float[] v = byTail.get(name + "/" + name + "_" + num);
-    return v != null ? v : byTail.get(name + "/" + num);
+    List<String> keys = file != null ? List.of("file:" + name + "/" + file)
+        : List.of("stem:" + name + "/" + name + "_" + num, "stem:" + name + "/" + num);
+    List<org.facenet.embed.EmbeddingRow> found = new ArrayList<>();
+    for (String key : keys) found.addAll(byTail.getOrDefault(key, List.of()));
+    if (found.size() > 1) {
+      StringBuilder paths = new StringBuilder();
+      for (org.facenet.embed.EmbeddingRow r : found) paths.append(paths.length() == 0 ? "" : ", ").append(r.path());
+      throw new IllegalArgumentException("the pair '" + pair.toLine().replace('\t', ' ') + "': image " + name + " "
+          + (file != null ? file : index) + " matches " + found.size() + " rows of the embeddings: " + paths
+          + "; keep one row per image (e.g. embed one folder)");
+    }
+    return found.isEmpty() ? null : found.get(0).embedding();
   }
 
   /** A function from a batch of HWC pixel rows to one vector per image. */

@@ -164,6 +164,7 @@ class CommandsTest {
       pairs.append("p").append(a).append(" 1 2\n").append("p").append(b).append(" 2 3\n");
       pairs.append("p").append(a).append(" 1 p").append(b).append(" 1\n").append("p").append(a).append(" 3 p").append(b).append(" 2\n");
     }
+    pairs.setLength(pairs.lastIndexOf("p4 3 p5 2\n"));
     pairs.append("p0 1 p9 1\n");
     Path pairsFile = Files.writeString(dir.resolve("sep_pairs.txt"), pairs.toString());
     Path roc = dir.resolve("roc/sep");
@@ -191,9 +192,11 @@ class CommandsTest {
         "--pairs-per-fold", "2");
     assertEquals(0, m.exit(), m.err());
     assertEquals(8, PairsFile.read(made).pairs().size());
-    Run v = run("verify", "--pairs", synth.pairsFile().toString(), "--model", model.toString(), "--data",
+    // The run folder stands for its saved_model/, said on stderr.
+    Run v = run("verify", "--pairs", synth.pairsFile().toString(), "--model", dir.resolve("run").toString(), "--data",
         synth.heldOutDir().toString(), "--flip", "--roc", dir.resolve("flip").toString());
     assertEquals(0, v.exit(), v.err());
+    assertTrue(v.err().contains("is a run folder: using its exported model " + model), v.err());
     assertTrue(v.out().toLowerCase(Locale.ROOT).contains("accuracy"), v.out());
     assertTrue(v.out().contains("Pairs: 12"), v.out());
   }

@@ -51,4 +51,26 @@ class EmbeddingsCsvTest {
     assertBad("", "expected header 'path,label,e0,...'");
     assertBad("file,e0\nx,1\n", "expected header");
   }
+
+  @Test
+  void theWriterPutsEachBatchInTheStreamAtOnceAndGivesTheWholeFilesBytes() throws Exception {
+    java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+    EmbeddingsCsv.Writer w = new EmbeddingsCsv.Writer(stream, 2);
+    w.write(List.of(new EmbeddingRow("d/a/1.png", "a", new float[] {0.5f, -2f})));
+    String header = "path,label,e0,e1\n";
+    String first = "d/a/1.png,a,0.5,-2.0\n";
+    assertEquals(header + first, stream.toString(java.nio.charset.StandardCharsets.UTF_8), "in the stream before the end");
+    w.write(List.of(new EmbeddingRow("d/José, Jr/2.png", "José, Jr", new float[] {1e-8f, 3f}),
+        new EmbeddingRow("d/b/3.png", "b", new float[] {0f, 1f})));
+    String rest = "\"d/José, Jr/2.png\",\"José, Jr\",1.0E-8,3.0\nd/b/3.png,b,0.0,1.0\n";
+    assertEquals(header + first + rest, stream.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThrows(IllegalArgumentException.class, () -> w.write(List.of(new EmbeddingRow("x", "y", new float[3]))));
+    Path f = dir.resolve("whole.csv");
+    EmbeddingsCsv.write(f, EmbeddingsCsv.read(writeBytes(header + first + rest)));
+    assertEquals(header + first + rest, Files.readString(f, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private Path writeBytes(String text) throws Exception {
+    return Files.writeString(dir.resolve("in.csv"), text, java.nio.charset.StandardCharsets.UTF_8);
+  }
 }
