@@ -19,6 +19,8 @@ import org.facenet.cluster.NeighbourGraph;
 import org.facenet.cluster.NeighbourSearch;
 import org.facenet.cluster.SearchMethod;
 import org.facenet.cluster.ThresholdScan;
+import org.facenet.progress.Progress;
+import org.facenet.progress.ProgressListener;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -213,7 +215,10 @@ public final class ClusterCommand implements Callable<Integer> {
     NeighbourSearch searcher = method.create(e.size(), nThreads, probes);
     if (suggest) {
       long t1 = System.nanoTime();
-      ThresholdScan.Result r = ThresholdScan.run(clusterer, e, grid, searcher, labels, suggestSample, seed);
+      Progress progress = searchProgress(e.size());
+      ThresholdScan.Result r = ThresholdScan.run(clusterer, e, grid, searcher, labels, suggestSample, seed,
+          progress == null ? ProgressListener.NONE : progress);
+      if (progress != null) progress.finish();
       System.out.print(r.table(parameterName()));
       if (r.isFlat()) {
         System.out.printf("scanned %d value(s) in %.1f s; the scan is flat, no --%s to suggest: %s%n", grid.length,
@@ -228,7 +233,10 @@ public final class ClusterCommand implements Callable<Integer> {
     }
     long t1 = System.nanoTime();
     Embeddings space = clusterer.normalises() ? e.normalised() : e;
-    NeighbourGraph graph = searcher.radiusGraph(space, clusterer.radius());
+    Progress progress = searchProgress(e.size());
+    NeighbourGraph graph = searcher.radiusGraph(space, clusterer.radius(),
+        progress == null ? ProgressListener.NONE : progress);
+    if (progress != null) progress.finish();
     double searchSeconds = seconds(t1);
     long t2 = System.nanoTime();
     Clustering c = clusterer.cluster(space, graph);
@@ -250,6 +258,14 @@ public final class ClusterCommand implements Callable<Integer> {
     if (labels) System.out.print(ClusterQuality.of(c, e.labels()).describe());
     return 0;
   }
+
+  /** A display of the neighbour search (its blocks of work) for inputs large enough to take a while, else null. */
+  private static Progress searchProgress(int n) {
+    return n >= PROGRESS_FROM ? Progress.onStdout("neighbour search", 1, "blocks") : null;
+  }
+
+  /** Embeddings from which the neighbour search shows its progress (about 10,000 take a second or two). */
+  static final int PROGRESS_FROM = 10_000;
 
   /** A file this run will write: not a folder, not the input CSV, and in a folder that exists or can be made. */
   private void checkOutputFile(Path file, String option) throws IOException {

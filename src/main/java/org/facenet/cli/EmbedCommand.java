@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.facenet.embed.DirectoryEmbedder;
 import org.facenet.embed.Embedder;
 import org.facenet.embed.EmbeddingsCsv;
+import org.facenet.progress.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,8 +54,10 @@ final class EmbedCommand implements Callable<Integer> {
       int warm = Math.min(batchSize, files.size());
       embedder.embed(new float[warm * embedder.imageSize() * embedder.imageSize() * 3], warm);
       long t0 = System.nanoTime();
-      DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads)
-          .embed(files, msg -> System.err.println("warning: " + msg));
+      Progress progress = Progress.onStdout("embedding", files.size(), "img");
+      DirectoryEmbedder.Result result = new DirectoryEmbedder(embedder, batchSize, threads).onProgress(progress::update)
+          .embed(files, msg -> progress.message(System.err, "warning: " + msg));
+      progress.finish();
       double seconds = (System.nanoTime() - t0) / 1e9;
       if (result.rows().isEmpty()) {
         System.err.printf("error: none of the %d image(s) could be read; nothing written%n", files.size());

@@ -100,6 +100,12 @@ public final class ThresholdScan {
    */
   public static Result run(Clusterer base, Embeddings embeddings, double[] grid, NeighbourSearch search,
       boolean useLabels, int sample, long seed) {
+    return run(base, embeddings, grid, search, useLabels, sample, seed, org.facenet.progress.ProgressListener.NONE);
+  }
+
+  /** As above; {@code searchProgress} follows the neighbour search, the scan's longest part on large inputs. */
+  public static Result run(Clusterer base, Embeddings embeddings, double[] grid, NeighbourSearch search,
+      boolean useLabels, int sample, long seed, org.facenet.progress.ProgressListener searchProgress) {
     if (grid.length == 0) throw new IllegalArgumentException("empty scan grid");
     Embeddings space = base.normalises() ? embeddings.normalised() : embeddings;
     double radius = 0;
@@ -109,7 +115,7 @@ public final class ThresholdScan {
       variants.add(c);
       radius = Math.max(radius, c.radius());
     }
-    NeighbourGraph graph = search.radiusGraph(space, radius);
+    NeighbourGraph graph = search.radiusGraph(space, radius, searchProgress);
     Silhouette sil = useLabels ? null : new Silhouette(space, sample, seed);
     List<Row> rows = new ArrayList<>();
     Row best = null;

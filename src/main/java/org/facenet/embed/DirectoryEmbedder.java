@@ -27,12 +27,19 @@ public final class DirectoryEmbedder {
   private final Embedder embedder;
   private final int batchSize;
   private final int threads;
+  private java.util.function.LongConsumer progress = done -> {};
 
   public DirectoryEmbedder(Embedder embedder, int batchSize, int threads) {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
     this.embedder = embedder;
     this.batchSize = batchSize;
     this.threads = Math.max(1, threads);
+  }
+
+  /** Calls {@code done} with the number of files handled (embedded or skipped) after each batch; returns this. */
+  public DirectoryEmbedder onProgress(java.util.function.LongConsumer done) {
+    this.progress = done;
+    return this;
   }
 
   /** Image files (.jpg .jpeg .png, any case) below {@code dir}, sorted. */
@@ -73,13 +80,17 @@ public final class DirectoryEmbedder {
             skipped.add(file.toString());
           }
         }
-        if (ok.isEmpty()) continue;
+        if (ok.isEmpty()) {
+          progress.accept(Math.min(next, files.size()));
+          continue;
+        }
         float[][] vectors = embedder.embed(pixels, ok.size());
         for (int i = 0; i < ok.size(); i++) {
           Path f = ok.get(i);
           String label = f.getParent() == null || f.getParent().getFileName() == null ? "" : f.getParent().getFileName().toString();
           rows.add(new EmbeddingRow(f.toString(), label, vectors[i]));
         }
+        progress.accept(Math.min(next, files.size()));
       }
     } finally {
       pool.shutdownNow();

@@ -17,13 +17,13 @@ import java.util.function.LongSupplier;
  * p.finish();
  * }</pre>
  */
-public final class Progress {
+public final class Progress implements ProgressListener {
 
   private final PrintStream out;
   private final boolean terminal;
   private final int width;
   private final String what;
-  private final long total;
+  private long total;
   private final String unit;
   private final double intervalSeconds;
   private final LongSupplier clock;
@@ -83,6 +83,13 @@ public final class Progress {
     boolean last = this.done >= total;
     if (!redraw && !(terminal && last) && (now - lastPrint) / 1e9 < (terminal ? 0.25 : intervalSeconds)) return;
     print(now);
+  }
+
+  /** {@code done} of {@code total} (which replaces the total given at the start). */
+  @Override
+  public synchronized void progress(long done, long total) {
+    this.total = Math.max(0, total);
+    update(done);
   }
 
   /** Prints the final state (the live line then ends with a newline). Later updates are ignored. */
