@@ -30,7 +30,6 @@ public final class Progress implements ProgressListener {
   private final long start;
   private long lastPrint;
   private boolean started;
-  private boolean redraw;
   private long done;
   private boolean drawn;
   private boolean plainPrinted;
@@ -81,7 +80,7 @@ public final class Progress implements ProgressListener {
       return;
     }
     boolean last = this.done >= total;
-    if (!redraw && !(terminal && last) && (now - lastPrint) / 1e9 < (terminal ? 0.25 : intervalSeconds)) return;
+    if (!(terminal && last) && (now - lastPrint) / 1e9 < (terminal ? 0.25 : intervalSeconds)) return;
     print(now);
   }
 
@@ -111,7 +110,9 @@ public final class Progress implements ProgressListener {
       out.print("\r\u001b[K");
       out.flush();
       drawn = false;
-      redraw = true;
+      // the line comes back at the next update a quarter second from now: by then the message, which may pass
+      // through the launcher's stderr filter, is out, and the line is not drawn after it on the same row
+      lastPrint = clock.getAsLong();
     }
     stream.println(text);
     stream.flush();
@@ -119,7 +120,6 @@ public final class Progress implements ProgressListener {
 
   private void print(long now) {
     lastPrint = now;
-    redraw = false;
     double elapsed = (now - start) / 1e9;
     if (terminal) {
       out.print("\r" + line(done, elapsed) + "\u001b[K");
