@@ -7,6 +7,7 @@ import org.facenet.embed.DirectoryEmbedder;
 import org.facenet.embed.Embedder;
 import org.facenet.embed.EmbeddingsCsv;
 import org.facenet.io.AtomicFiles;
+import org.facenet.progress.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,6 +63,7 @@ final class EmbedCommand implements Callable<Integer> {
       for (Path left : EmbeddingsCsv.leftTemporaries(out)) {
         System.err.println("warning: " + left + " was left by an interrupted run (or another run is writing it); delete it");
       }
+      Progress progress = Progress.onStdout("embedding", files.size(), "img");
       DirectoryEmbedder.Counts[] result = new DirectoryEmbedder.Counts[1];
       try {
         // Rows stream into the temporary file batch by batch; it becomes --out only if the whole run succeeds.
@@ -69,11 +71,13 @@ final class EmbedCommand implements Callable<Integer> {
           EmbeddingsCsv.Writer csv = new EmbeddingsCsv.Writer(stream, embedder.embeddingSize());
           try {
             result[0] = new DirectoryEmbedder(embedder, batchSize, threads, imageLimit.get())
-                .embed(files, msg -> System.err.println("warning: " + msg), csv::write);
+                .onProgress(progress::update)
+                .embed(files, msg -> progress.message(System.err, "warning: " + msg), csv::write);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted");
           }
+          progress.finish();
           if (result[0].embedded() == 0) throw new NothingEmbedded();
           csv.flush();
         });

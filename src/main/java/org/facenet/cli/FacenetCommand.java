@@ -13,6 +13,12 @@ public final class FacenetCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Read by the tools/facenet launcher, which drops TensorFlow's native start-up lines from stderr without it. */
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show TensorFlow's own log lines (start-up INFO/WARNING lines included); the launcher hides them "
+          + "otherwise (default: off).")
+  boolean verbose;
+
   public static void main(String[] args) {
     org.facenet.io.FileNameEncoding.warning().ifPresent(System.err::println);
     System.exit(execute(args));

@@ -14,6 +14,7 @@ import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.RocPlot;
 import org.facenet.eval.Verification;
 import org.facenet.eval.VerificationResult;
+import org.facenet.progress.Progress;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,8 +115,11 @@ final class VerifyCommand implements Callable<Integer> {
     } else if (source.model != null) {
       if (data == null) throw new IllegalArgumentException("--model needs --data DIR, the folder the pairs' names resolve in");
       try (Embedder embedder = precision.load(source.model)) {
-        e = PairsEvaluation.embedWithModel(embedder, PairsFile.resolve(data, parsed.pairs()), flip, imageLimit.get(),
-            msg -> System.err.println("warning: " + msg));
+        PairsFile.Resolved resolved = PairsFile.resolve(data, parsed.pairs());
+        Progress progress = Progress.onStdout("embedding", PairsEvaluation.imageCount(resolved), "img");
+        e = PairsEvaluation.embedWithModel(embedder, resolved, flip, imageLimit.get(),
+            msg -> progress.message(System.err, "warning: " + msg), progress::update);
+        progress.finish();
       }
     } else {
       throw new IllegalArgumentException("give --embeddings CSV, or --model MODEL_DIR with --data DIR");

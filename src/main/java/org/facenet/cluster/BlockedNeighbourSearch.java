@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.facenet.progress.ProgressListener;
 
 /**
  * Exact radius search by blocked all-pairs distances. The rows are cut into tiles of {@link #TILE} rows; each
@@ -57,7 +58,7 @@ public final class BlockedNeighbourSearch implements NeighbourSearch {
   }
 
   @Override
-  public NeighbourGraph radiusGraph(Embeddings e, double radius) {
+  public NeighbourGraph radiusGraph(Embeddings e, double radius, ProgressListener progress) {
     int n = e.size();
     int dim = e.dim();
     float[] x = e.data();
@@ -67,6 +68,7 @@ public final class BlockedNeighbourSearch implements NeighbourSearch {
     long tasks = (long) blocks * (blocks + 1) / 2;
     AtomicLong next = new AtomicLong();
     AtomicLong found = new AtomicLong();
+    AtomicLong finished = new AtomicLong();
     int workers = (int) Math.min(threads, tasks);
     ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, "neighbour-search");
@@ -94,6 +96,7 @@ public final class BlockedNeighbourSearch implements NeighbourSearch {
             kernel.dots(x, i0, ni, x, j0, nj, dim, dots, scratch);
             int before = edges.size();
             scan(e, sq, radius, margin, i0, ni, j0, nj, dots, edges);
+            progress.progress(finished.incrementAndGet(), tasks);
             if (found.addAndGet(edges.size() - before) > maxEdges) {
               throw new IllegalArgumentException(String.format(
                   "more than %,d pairs of embeddings lie within distance %.4f; the neighbour graph would not fit in the "

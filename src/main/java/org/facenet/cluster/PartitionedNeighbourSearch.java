@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import org.facenet.progress.ProgressListener;
 import org.facenet.runtime.Precision;
 import org.tensorflow.types.TFloat32;
 
@@ -59,12 +60,12 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
   }
 
   @Override
-  public NeighbourGraph radiusGraph(Embeddings e, double radius) {
+  public NeighbourGraph radiusGraph(Embeddings e, double radius, ProgressListener progress) {
     int n = e.size();
     int dim = e.dim();
     int c = cells > 0 ? Math.min(cells, n) : Math.max(1, (int) Math.round(2 * Math.sqrt(n)));
     if (probes >= c) {
-      return new TensorFlowNeighbourSearch(threads, maxEdges, precision).radiusGraph(e, radius);
+      return new TensorFlowNeighbourSearch(threads, maxEdges, precision).radiusGraph(e, radius, progress);
     }
     float[] x = e.data();
     double[] sq = BlockedNeighbourSearch.squaredNorms(e);
@@ -82,6 +83,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
       LongList pairs = new LongList();
       float[] dots = new float[0];
       for (int cell = 0; cell < c; cell++) {
+        progress.progress(cell, c);
         int[] d = members[cell];
         if (d.length == 0) continue;
         float[] dRows = gather(x, dim, d, 0, d.length);
@@ -109,6 +111,7 @@ public final class PartitionedNeighbourSearch implements NeighbourSearch {
             + " %.3g pairs compared = %.2f%% of all pairs%n", c, largest, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
             (System.nanoTime() - t2) / 1e9, (double) work, 100.0 * work / ((double) n * n));
       }
+      progress.progress(c, c);
       long[] all = pairs.toSortedArray();
       EdgeList edges = new EdgeList();
       long prev = -1;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.facenet.progress.ProgressListener;
 import org.facenet.runtime.Precision;
 import org.tensorflow.types.TFloat32;
 
@@ -51,7 +52,7 @@ public final class TensorFlowNeighbourSearch implements NeighbourSearch {
   }
 
   @Override
-  public NeighbourGraph radiusGraph(Embeddings e, double radius) {
+  public NeighbourGraph radiusGraph(Embeddings e, double radius, ProgressListener progress) {
     int n = e.size();
     int dim = e.dim();
     float[] x = e.data();
@@ -63,6 +64,8 @@ public final class TensorFlowNeighbourSearch implements NeighbourSearch {
     ExecutorService pool = newPool(threads, "neighbour-scan");
     try (TensorFlowDots tf = new TensorFlowDots(dim, threads, precision)) {
       int blocks = (n + tile - 1) / tile;
+      long tasks = (long) blocks * (blocks + 1) / 2;
+      long finished = 0;
       for (int bi = 0; bi < blocks; bi++) {
         int i0 = bi * tile;
         int ni = Math.min(tile, n - i0);
@@ -79,6 +82,7 @@ public final class TensorFlowNeighbourSearch implements NeighbourSearch {
             }
             scanParallel(pool, threads, e, sq, radius, margin, i0, ni, j0, nj, dots, all);
             if (all.size() > maxEdges) throw tooMany(maxEdges, radius);
+            progress.progress(++finished, tasks);
           }
         }
       }

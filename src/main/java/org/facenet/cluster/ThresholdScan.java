@@ -24,8 +24,23 @@ public final class ThresholdScan {
   /** One value of the grid. */
   public record Row(double threshold, int clusters, int noise, ClusterQuality quality, double silhouette) {}
 
-  /** All rows and the suggestion. */
-  public record Result(List<Row> rows, Row best, Row bestByPairF1, String criterion) {
+  /**
+   * All rows and the suggestion. When every value of the grid scores the same ({@code flat} says how, e.g. "every
+   * value gives 1 cluster(s) and 0 noise"), there is no best value: {@code best} is only the middle of the grid and
+   * {@code proposal} a range {@code {from, to, step}} worth scanning instead (null when the embeddings are all alike).
+   */
+  public record Result(List<Row> rows, Row best, Row bestByPairF1, String criterion, String flat, double[] proposal) {
+    /** Whether every value scored the same, so that the scan suggests nothing. */
+    public boolean isFlat() {
+      return flat != null;
+    }
+
+    /** The proposal as {@code FROM:TO:STEP} for {@code --suggest-range}, or null. */
+    public String proposalRange() {
+      return proposal == null ? null
+          : String.format(java.util.Locale.ROOT, "%s:%s:%s", plain(proposal[0]), plain(proposal[1]), plain(proposal[2]));
+    }
+
     /** A text table for the terminal. */
     public String table(String parameter) {
       StringBuilder sb = new StringBuilder();
@@ -43,9 +58,12 @@ public final class ThresholdScan {
         } else {
           sb.append(String.format(" %10.4f", r.silhouette()));
         }
-        sb.append(r == best ? "  <- best" : "").append('\n');
+        sb.append(r == best && !isFlat() ? "  <- best" : "").append('\n');
       }
-      if (labels) {
+      if (isFlat()) {
+        sb.append(String.format("the scan is flat: %s, so no %s is better than another%s%n", flat, parameter,
+            proposal == null ? "" : "; scan --suggest-range " + proposalRange() + " instead"));
+      } else if (labels) {
         sb.append(String.format("suggested %s %.4f (best BCubed F %.4f); best pairwise F1 %.4f at %.4f%n", parameter,
             best.threshold(), best.quality().bcubedF(), bestByPairF1.quality().pairF1(), bestByPairF1.threshold()));
       } else {
@@ -82,6 +100,12 @@ public final class ThresholdScan {
    */
   public static Result run(Clusterer base, Embeddings embeddings, double[] grid, NeighbourSearch search,
       boolean useLabels, int sample, long seed) {
+    return run(base, embeddings, grid, search, useLabels, sample, seed, org.facenet.progress.ProgressListener.NONE);
+  }
+
+  /** As above; {@code searchProgress} follows the neighbour search, the scan's longest part on large inputs. */
+  public static Result run(Clusterer base, Embeddings embeddings, double[] grid, NeighbourSearch search,
+      boolean useLabels, int sample, long seed, org.facenet.progress.ProgressListener searchProgress) {
     if (grid.length == 0) throw new IllegalArgumentException("empty scan grid");
     Embeddings space = base.normalises() ? embeddings.normalised() : embeddings;
     double radius = 0;
@@ -91,7 +115,7 @@ public final class ThresholdScan {
       variants.add(c);
       radius = Math.max(radius, c.radius());
     }
-    NeighbourGraph graph = search.radiusGraph(space, radius);
+    NeighbourGraph graph = search.radiusGraph(space, radius, searchProgress);
     Silhouette sil = useLabels ? null : new Silhouette(space, sample, seed);
     List<Row> rows = new ArrayList<>();
     Row best = null;
@@ -118,7 +142,91 @@ public final class ThresholdScan {
     String criterion = useLabels ? "BCubed F against the labels"
         : "mean silhouette, Euclidean" + (base.normalises() ? " on L2-normalised vectors" : "") + ", over "
             + sil.sampleSize() + " sampled point(s); noise and singletons score 0";
-    return new Result(rows, best, useLabels ? bestF1 : best, criterion);
+    String flat = flatness(rows, useLabels, embeddings.size());
+    if (flat != null) best = rows.get(rows.size() / 2);
+    double[] proposal = flat == null ? null : propose(space, base instanceof ChineseWhispers, seed);
+    return new Result(rows, best, useLabels ? bestF1 : best, criterion, flat, proposal);
+  }
+
+  /** How the scan is flat (every row the same score), or null when it is not (or has one row). */
+  static String flatness(List<Row> rows, boolean labels, int n) {
+    if (rows.size() < 2) return null;
+    double s0 = score(rows.get(0), labels, false);
+    for (Row r : rows) {
+      if (!(Math.abs(score(r, labels, false) - s0) <= 1e-12)) return null;
+    }
+    Row first = rows.get(0);
+    boolean sameCounts = rows.stream().allMatch(r -> r.clusters() == first.clusters() && r.noise() == first.noise());
+    if (!sameCounts) return "every value scores " + String.format(java.util.Locale.ROOT, "%.4f", s0);
+    if (first.clusters() == 1 && first.noise() == 0) return "every value puts all " + n + " faces in one cluster";
+    if (first.clusters() == 0) return "every value leaves all " + n + " faces as noise";
+    if (first.clusters() == n) return "every value leaves each of the " + n + " faces on its own";
+    return "every value gives " + first.clusters() + " cluster(s) and " + first.noise() + " noise point(s)";
+  }
+
+  /**
+   * A range worth scanning, from the distances in the algorithm's space of a seeded sample of up to 200 faces: from
+   * the 10th percentile of their nearest-neighbour distances (below it almost every face is alone) to the median of
+   * their distances to all faces (above it most faces are linked), in 14 steps; for a similarity the distances d of
+   * unit vectors map to 1 - d^2 / 2. Null when the faces are all (nearly) alike.
+   */
+  static double[] propose(Embeddings space, boolean similarity, long seed) {
+    int n = space.size();
+    if (n < 2) return null;
+    int m = Math.min(n, 200);
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) perm[i] = i;
+    Random rnd = new Random(seed);
+    for (int i = 0; i < m; i++) {
+      int j = i + rnd.nextInt(n - i);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    int[] sample = java.util.Arrays.copyOf(perm, m);
+    float[] dist = Distances.fromRows(space, sample);
+    double[] nearest = new double[m];
+    double[] all = new double[m * (n - 1)];
+    int a = 0;
+    for (int s = 0; s < m; s++) {
+      double best = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        if (j == sample[s]) continue;
+        double d = dist[s * n + j];
+        all[a++] = d;
+        best = Math.min(best, d);
+      }
+      nearest[s] = best;
+    }
+    double lo = quantile(nearest, 0.1);
+    double hi = quantile(all, 0.5);
+    if (!(hi > 1e-6) || !(hi > lo)) return null;
+    if (similarity) {
+      double sLo = 1 - hi * hi / 2;
+      double sHi = 1 - lo * lo / 2;
+      lo = sLo;
+      hi = sHi;
+    }
+    double step = round2(Math.max((hi - lo) / 14, 1e-4));
+    double from = Math.floor(lo / step) * step;
+    double to = Math.ceil(hi / step) * step;
+    if (!similarity) from = Math.max(step, from);
+    return new double[] {Math.round(from * 1e6) / 1e6, Math.round(to * 1e6) / 1e6, step};
+  }
+
+  private static double quantile(double[] v, double q) {
+    double[] c = v.clone();
+    java.util.Arrays.sort(c);
+    return c[(int) Math.min(c.length - 1, Math.round(q * (c.length - 1)))];
+  }
+
+  /** {@code x} rounded to two significant digits. */
+  private static double round2(double x) {
+    return new java.math.BigDecimal(x).round(new java.math.MathContext(2)).doubleValue();
+  }
+
+  private static String plain(double v) {
+    return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
   }
 
   private static Row middleOfPlateau(List<Row> rows, Row best, boolean labels) {

@@ -36,6 +36,7 @@ public final class DirectoryEmbedder {
   private final int batchSize;
   private final int threads;
   private final long maxImagePixels;
+  private java.util.function.LongConsumer progress = done -> {};
 
   public DirectoryEmbedder(Embedder embedder, int batchSize, int threads) {
     this(embedder, batchSize, threads, org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS);
@@ -48,6 +49,12 @@ public final class DirectoryEmbedder {
     this.embedder = embedder;
     this.batchSize = batchSize;
     this.threads = Math.max(1, threads);
+  }
+
+  /** Calls {@code done} with the number of files handled (embedded or skipped) after each batch; returns this. */
+  public DirectoryEmbedder onProgress(java.util.function.LongConsumer done) {
+    this.progress = done;
+    return this;
   }
 
   /** Image files (.jpg .jpeg .png, any case) below {@code dir}, sorted; hidden files and folders are skipped, as in training. */
@@ -100,7 +107,10 @@ public final class DirectoryEmbedder {
             skipped.add(file.toString());
           }
         }
-        if (ok.isEmpty()) continue;
+        if (ok.isEmpty()) {
+          progress.accept(Math.min(next, files.size()));
+          continue;
+        }
         float[][] vectors = embedder.embed(pixels, ok.size());
         List<EmbeddingRow> batch = new ArrayList<>(ok.size());
         for (int i = 0; i < ok.size(); i++) {
@@ -110,6 +120,7 @@ public final class DirectoryEmbedder {
         }
         sink.accept(batch);
         embedded += batch.size();
+        progress.accept(Math.min(next, files.size()));
       }
     } finally {
       pool.shutdownNow();

@@ -88,12 +88,16 @@ public final class PairsEvaluation {
    */
   public static PairEmbeddings embedWithModel(Embedder embedder, PairsFile.Resolved resolved, boolean flip,
       Consumer<String> warnings) {
-    return embedWithModel(embedder, resolved, flip, org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS, warnings);
+    return embedWithModel(embedder, resolved, flip, org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS, warnings,
+        done -> {});
   }
 
-  /** {@link #embedWithModel}, skipping images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels}). */
+  /**
+   * {@link #embedWithModel}, skipping images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels});
+   * {@code progress} gets the number of images embedded after each batch, of {@link #imageCount}.
+   */
   public static PairEmbeddings embedWithModel(Embedder embedder, PairsFile.Resolved resolved, boolean flip,
-      long maxImagePixels, Consumer<String> warnings) {
+      long maxImagePixels, Consumer<String> warnings, java.util.function.LongConsumer progress) {
     int size = embedder.imageSize();
     int per = size * size * 3;
     BatchEmbedding plain = px -> embedder.embed(px, px.length / per);
@@ -111,7 +115,20 @@ public final class PairsEvaluation {
       }
       return a;
     };
-    return embed(resolved, size, maxImagePixels, warnings, model).get(0);
+    long[] done = {0};
+    return embed(resolved, size, maxImagePixels, warnings, px -> {
+      float[][] v = model.apply(px);
+      done[0] += v.length;
+      progress.accept(done[0]);
+      return v;
+    }).get(0);
+  }
+
+  /** The distinct images of the pairs, which {@link #embedWithModel} embeds once each. */
+  public static int imageCount(PairsFile.Resolved resolved) {
+    LinkedHashSet<Path> unique = new LinkedHashSet<>(resolved.first());
+    unique.addAll(resolved.second());
+    return unique.size();
   }
 
   /** Rows of HWC images mirrored left-right. */

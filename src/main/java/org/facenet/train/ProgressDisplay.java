@@ -1,12 +1,17 @@
 package org.facenet.train;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.facenet.progress.ProgressLine;
 
 /**
- * Training progress: a live bar redrawn in place on a terminal (step, loss, accuracy, lr, images/s,
- * ETA), plain lines at most every {@code interval} seconds when output goes to a file or pipe.
+ * Training progress: a live line redrawn in place on a terminal (bar, epoch, step, loss, accuracy, lr, images/s,
+ * elapsed time, ETA), fitted to the terminal's width by {@link ProgressLine} (fields shortened or dropped, never
+ * wrapped); plain lines at most every {@code interval} seconds when output goes to a file or pipe, with every loss
+ * term and mining statistic.
  */
 public final class ProgressDisplay {
 
@@ -14,6 +19,8 @@ public final class ProgressDisplay {
   private final boolean terminal;
   private final long totalSteps;
   private final double intervalSeconds;
+  private final long stepsPerEpoch;
+  private final int width;
   private final long startNanos = System.nanoTime();
   private long lastPrintNanos;
   private long firstStep = -1;
@@ -21,16 +28,30 @@ public final class ProgressDisplay {
   private long images;
   private boolean dirty;
 
+  /** Without epochs shown; the width is the terminal's (read once, now). */
   public ProgressDisplay(PrintStream out, boolean terminal, long totalSteps, double intervalSeconds) {
+    this(out, terminal, totalSteps, intervalSeconds, 0);
+  }
+
+  /** {@code stepsPerEpoch} (0: unknown) shows the epoch; the width is the terminal's (read once, now). */
+  public ProgressDisplay(PrintStream out, boolean terminal, long totalSteps, double intervalSeconds, long stepsPerEpoch) {
+    this(out, terminal, totalSteps, intervalSeconds, stepsPerEpoch,
+        terminal ? ProgressLine.terminalWidth() : ProgressLine.DEFAULT_WIDTH);
+  }
+
+  ProgressDisplay(PrintStream out, boolean terminal, long totalSteps, double intervalSeconds, long stepsPerEpoch,
+      int width) {
     this.out = out;
     this.terminal = terminal;
     this.totalSteps = totalSteps;
     this.intervalSeconds = intervalSeconds;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.width = width;
   }
 
   /** Whether standard output is an interactive terminal. */
   public static boolean stdoutIsTerminal() {
-    return System.console() != null && System.getenv("CI") == null;
+    return ProgressLine.stdoutIsTerminal();
   }
 
   /** Records step {@code step} (1-based, after the update) of {@code batch} images. */
@@ -42,7 +63,7 @@ public final class ProgressDisplay {
     boolean last = step >= totalSteps;
     if (!last && sinceLast < (terminal ? 0.25 : intervalSeconds) && lastPrintNanos != 0) return;
     lastPrintNanos = now;
-    String line = format(step, loss, diagnostics, lr, (now - startNanos - excludedNanos) / 1e9);
+    String line = format(step, loss, diagnostics, lr, (now - startNanos - excludedNanos) / 1e9, (now - startNanos) / 1e9);
     if (terminal) {
       out.print("\r" + line + "\u001b[K");
       dirty = !last;
@@ -56,8 +77,9 @@ public final class ProgressDisplay {
   /** Prints a message on its own line without breaking the bar. */
   public void message(String text) {
     if (dirty) {
-      out.println();
+      out.print("\r\u001b[K");
       dirty = false;
+      lastPrintNanos = 0; // redraw the bar at the next step
     }
     out.println(text);
     out.flush();
@@ -74,32 +96,48 @@ public final class ProgressDisplay {
     return s > 0 ? images / s : 0;
   }
 
-  String format(long step, double loss, Map<String, Double> diagnostics, double lr, double elapsed) {
-    double rate = elapsed > 0 ? images / elapsed : 0;
+  /**
+   * The line for step {@code step} after {@code trainingSeconds} of training (the rate and ETA) and {@code wallSeconds}
+   * since the start (the elapsed time); live lines are fitted to the width.
+   */
+  String format(long step, double loss, Map<String, Double> diagnostics, double lr, double trainingSeconds,
+      double wallSeconds) {
+    double rate = trainingSeconds > 0 ? images / trainingSeconds : 0;
     double stepsDone = step - firstStep;
-    double eta = stepsDone > 0 ? (totalSteps - step) * elapsed / stepsDone : 0;
-    StringBuilder sb = new StringBuilder();
-    if (terminal) {
-      int width = 20;
-      int filled = (int) Math.min(width, Math.round(width * (double) step / Math.max(1, totalSteps)));
-      sb.append('[').append("=".repeat(filled)).append(" ".repeat(width - filled)).append("] ");
+    double eta = stepsDone > 0 ? (totalSteps - step) * trainingSeconds / stepsDone : 0;
+    String steps = String.format(Locale.ROOT, "%d/%d", step, totalSteps);
+    String epoch = null;
+    if (stepsPerEpoch > 0) {
+      long epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+      epoch = String.format(Locale.ROOT, "%d/%d", Math.min(epochs, Math.max(1, (step - 1) / stepsPerEpoch + 1)), epochs);
     }
-    sb.append(String.format(Locale.ROOT, "step %d/%d  loss %.4f", step, totalSteps, loss));
     Double acc = diagnostics.get("accuracy");
-    if (acc != null) sb.append(String.format(Locale.ROOT, "  acc %.3f", acc));
-    sb.append(String.format(Locale.ROOT, "  lr %.2g  %.1f img/s  ETA %s", lr, rate, duration(eta)));
+    String[] r = ProgressLine.rate(rate, "img");
+    String elapsed = ProgressLine.duration(wallSeconds);
     if (!terminal) {
-      // Plain lines (logs, CI) carry every loss term and mining statistic; the bar stays short.
+      // Plain lines (logs, CI) carry every loss term and mining statistic; they start with "step N/T".
+      StringBuilder sb = new StringBuilder("step " + steps);
+      if (epoch != null) sb.append("  epoch ").append(epoch);
+      sb.append(String.format(Locale.ROOT, "  loss %.4f", loss));
+      if (acc != null) sb.append(String.format(Locale.ROOT, "  acc %.3f", acc));
+      sb.append(String.format(Locale.ROOT, "  lr %.2g  %s  elapsed %s  ETA %s", lr, r[0], elapsed,
+          ProgressLine.duration(eta)));
       diagnostics.forEach((name, v) -> {
         if (!name.equals("accuracy")) sb.append(String.format(Locale.ROOT, "  %s %.4g", name, v));
       });
+      return sb.toString();
     }
-    return sb.toString();
-  }
-
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    List<ProgressLine.Field> f = new ArrayList<>();
+    f.add(ProgressLine.bar(4, (double) step / Math.max(1, totalSteps)));
+    if (epoch != null) f.add(new ProgressLine.Field(2, "epoch " + epoch, "ep " + epoch, ""));
+    f.add(new ProgressLine.Field(0, "step " + steps, steps));
+    f.add(new ProgressLine.Field(0, String.format(Locale.ROOT, "loss %.4f", loss),
+        String.format(Locale.ROOT, "loss %.3g", loss)));
+    if (acc != null) f.add(new ProgressLine.Field(5, String.format(Locale.ROOT, "acc %.3f", acc), ""));
+    f.add(new ProgressLine.Field(6, String.format(Locale.ROOT, "lr %.2g", lr), ""));
+    f.add(new ProgressLine.Field(3, r[0], r[1], ""));
+    f.add(new ProgressLine.Field(2, "elapsed " + elapsed, ""));
+    f.add(new ProgressLine.Field(1, "ETA " + ProgressLine.duration(eta)));
+    return ProgressLine.fit(width, f);
   }
 }

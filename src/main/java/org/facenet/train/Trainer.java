@@ -128,7 +128,7 @@ public final class Trainer {
       BatchSampler sampler = loss.needsIdentityBatches()
           ? new PersonBatchSampler(dataset, config.peoplePerBatch(), config.imagesPerPerson(), config.seed() + step)
           : new RandomBatchSampler(dataset.images().size(), config.batchSize(), config.seed() + step);
-      ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0);
+      ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0, config.epochSize());
       PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 && config.pairsFile() != null
           ? PairsEvaluation.HeldOutPairs.read(config.pairsFile(), config.pairsDir()) : null;
       Set<String> warned = new HashSet<>();

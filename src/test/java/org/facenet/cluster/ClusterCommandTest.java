@@ -106,6 +106,117 @@ class ClusterCommandTest {
     assertTrue(failure.getMessage().contains("FROM:TO:STEP"));
   }
 
+  /** Runs {@code facenet cluster ARGS} as the launcher does (range checks, error handler); returns exit and stderr. */
+  private static String[] runFacenet(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      String[] all = new String[args.length + 1];
+      all[0] = "cluster";
+      System.arraycopy(args, 0, all, 1, args.length);
+      int code = org.facenet.cli.FacenetCommand.execute(all);
+      return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void everyOptionAndOutputIsCheckedBeforeAnyWork() throws Exception {
+    Path csv = blobsCsv();
+    Path out = dir.resolve("clusters.csv");
+    // ranges: a usage error naming the option, nothing written
+    for (String[] bad : new String[][] {{"--report-thumbnail", "0"}, {"--eps", "0"}, {"--min-samples", "0"},
+        {"--similarity", "1.5"}, {"--threads", "-1"}, {"--probes", "0"}, {"--report-per-cluster", "0"}}) {
+      String[] r = runFacenet(csv.toString(), "--out", out.toString(), "--report", dir.resolve("r.html").toString(),
+          bad[0], bad[1]);
+      assertEquals("2", r[0], r[1]);
+      assertTrue(r[1].contains(bad[0] + " must be "), r[1]);
+      assertTrue(!Files.exists(out), bad[0] + " wrote " + out);
+    }
+    // the same check in the command itself, for a caller that does not go through the facenet command
+    assertEquals(2, run(csv.toString(), "--out", out.toString(), "--report", dir.resolve("r.html").toString(),
+        "--report-thumbnail", "0"));
+    assertTrue(!Files.exists(out));
+    // a foreign, non-empty --copy-to folder: refused before clustering, naming what is there
+    Path photos = dir.resolve("photos");
+    Files.createDirectories(photos);
+    Files.writeString(photos.resolve("holiday.jpg"), "x");
+    assertEquals(2, run(csv.toString(), "--out", out.toString(), "--copy-to", photos.toString()));
+    assertTrue(failure.getMessage().contains("photos: folder is not empty, it holds holiday.jpg"), failure.getMessage());
+    assertTrue(!stdout.contains("cluster(s)"), "clustered before refusing: " + stdout);
+    assertTrue(!Files.exists(out));
+    // missing images: refused after reading the CSV, before clustering
+    assertEquals(2, run(csv.toString(), "--out", out.toString(), "--copy-to", dir.resolve("new").toString()));
+    assertTrue(failure.getMessage().contains("image not found"), failure.getMessage());
+    assertTrue(!Files.exists(out) && !Files.exists(dir.resolve("new")));
+    // --out naming a folder, or the input itself
+    assertEquals(2, run(csv.toString(), "--out", dir.toString()));
+    assertTrue(failure.getMessage().contains("is a folder"), failure.getMessage());
+    assertEquals(2, run(csv.toString(), "--out", csv.toString()));
+    assertTrue(failure.getMessage().contains("is the input CSV"), failure.getMessage());
+    assertEquals(2, run(csv.toString(), "--overwrite"));
+    assertTrue(failure.getMessage().contains("--overwrite goes with --copy-to or --link-to"), failure.getMessage());
+  }
+
+  @Test
+  void copyToTwiceKeepsWhatTheUserDidBetweenRuns() throws Exception {
+    Path csv = blobsCsv();
+    Embeddings e = Embeddings.read(csv);
+    for (int i = 0; i < e.size(); i++) {
+      Files.createDirectories(dir.resolve(e.path(i)).getParent());
+      Files.writeString(dir.resolve(e.path(i)), "pixels " + i);
+    }
+    Path tree = dir.resolve("sorted");
+    String[] args = {csv.toString(), "--out", dir.resolve("c.csv").toString(), "--eps", "0.5", "--min-samples", "2",
+        "--images-root", dir.toString(), "--link-to", tree.toString()};
+    assertEquals(0, run(args), String.valueOf(failure));
+    assertTrue(stdout.contains("linked 15 image(s)"), stdout);
+    Path first = tree.resolve("cluster-0000");
+    String someone;
+    try (var s = Files.list(first)) {
+      someone = s.findFirst().orElseThrow().getFileName().toString();
+    }
+    assertTrue(someone.matches("person\\d+_\\d+\\.png"), "identity folder and file name kept: " + someone);
+    Files.move(first, tree.resolve("Maria"));
+    Files.writeString(tree.resolve("notes.txt"), "Maria is cluster 0");
+    // a plain second run refuses and changes nothing
+    assertEquals(2, run(args));
+    assertTrue(failure.getMessage().contains("it holds Maria, cluster-0001, cluster-0002, notes.txt"), failure.getMessage());
+    // with --overwrite it only adds
+    String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+    again[args.length] = "--overwrite";
+    assertEquals(0, run(again), String.valueOf(failure));
+    assertTrue(stdout.contains("linked 5 image(s)") && stdout.contains("10 identical one(s) were already there"), stdout);
+    assertEquals("Maria is cluster 0", Files.readString(tree.resolve("notes.txt")));
+    assertTrue(Files.isSymbolicLink(tree.resolve("Maria").resolve(someone)));
+    assertTrue(Files.isSymbolicLink(tree.resolve("cluster-0000").resolve(someone)));
+  }
+
+  @Test
+  void aFlatScanSaysSoAndProposesARange() throws Exception {
+    Path csv = blobsCsv(); // three identities ~1.4 apart, faces of one identity within ~0.1
+    // every eps from 2 to 3 puts all 15 faces in one cluster
+    assertEquals(0, run(csv.toString(), "--suggest", "--suggest-range", "2:3:0.25", "--min-samples", "2"),
+        String.valueOf(failure));
+    assertTrue(!stdout.contains("<- best") && !stdout.contains("rerun with --eps"), stdout);
+    assertTrue(stdout.contains("the scan is flat: every value puts all 15 faces in one cluster"), stdout);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--suggest-range ([0-9.]+):([0-9.]+):([0-9.]+)")
+        .matcher(stdout);
+    assertTrue(m.find(), stdout);
+    double from = Double.parseDouble(m.group(1));
+    double to = Double.parseDouble(m.group(2));
+    assertTrue(from < 0.5 && to > 0.5 && to < 2, "the proposal must cover the gap between identities: " + stdout);
+    // the proposal, scanned, is not flat and finds the identities
+    assertEquals(0, run(csv.toString(), "--suggest", "--suggest-range", m.group(1) + ":" + m.group(2) + ":" + m.group(3),
+        "--min-samples", "2"), String.valueOf(failure));
+    assertTrue(stdout.contains("<- best") && stdout.contains("(best BCubed F 1.0000)"), stdout);
+  }
+
   @Test
   void helpShowsEveryDefault() {
     CommandLine cl = new CommandLine(new ClusterCommand());

@@ -56,6 +56,28 @@ class NeighbourSearchTest {
   }
 
   @Test
+  void everySearchReportsItsProgressUpToTheTotal() {
+    Embeddings e = data(700, 37, 1); // 3 tiles of 256: 6 block pairs
+    double r = boundaryRadius(e);
+    for (NeighbourSearch s : List.of(new BlockedNeighbourSearch(2), new TensorFlowNeighbourSearch(2, 1_000_000,
+        Precision.FLOAT32, 256), new PartitionedNeighbourSearch(2, 0, 8, Precision.FLOAT32, 0))) {
+      List<long[]> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+      s.radiusGraph(e, r, (done, total) -> calls.add(new long[] {done, total}));
+      assertTrue(!calls.isEmpty(), s.getClass().getSimpleName());
+      long total = calls.get(0)[1];
+      assertTrue(calls.stream().allMatch(c -> c[1] == total && c[0] >= 0 && c[0] <= total), s.getClass().getSimpleName());
+      assertEquals(total, calls.stream().mapToLong(c -> c[0]).max().orElseThrow(), s.getClass().getSimpleName());
+    }
+    assertEquals(6, blockPairs(new BlockedNeighbourSearch(2), e, r));
+  }
+
+  private static long blockPairs(NeighbourSearch s, Embeddings e, double r) {
+    long[] total = {0};
+    s.radiusGraph(e, r, (done, t) -> total[0] = t);
+    return total[0];
+  }
+
+  @Test
   void javaTilesFindExactlyThePairsOfABruteForceSearch() {
     Embeddings e = data(700, 37, 1); // several 256-row tiles, the last one partial, odd dimension
     double r = boundaryRadius(e);

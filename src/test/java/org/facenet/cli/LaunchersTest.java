@@ -1,0 +1,97 @@
+package org.facenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bash launchers in tools/: what they pass through, what they hide, their exit codes. */
+class LaunchersTest {
+
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static final String NOISE_1 = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR";
+  private static final String NOISE_2 = "I0000 00:00:1796113768.930040   14730 mlir_graph_optimization_pass.cc:401] "
+      + "MLIR V1 optimization pass is not enabled";
+  private static final String NOISE_3 = "I0000 00:00:1796113769.001122   14731 auto_mixed_precision.cc:2349] "
+      + "Converted 812/2210 nodes to bfloat16 precision using 88 cast(s) to bfloat16";
+  private static final String KEPT_ERROR = "E0000 00:00:1796113769.5   14731 some_kernel.cc:12] a real TensorFlow error";
+
+  private Run run(Map<String, String> env, String... command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().remove("TF_CPP_MIN_LOG_LEVEL");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    // read to the end of both pipes: stderr ends when the launcher's filter has passed on its last line
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Run(p.waitFor(), out, err);
+  }
+
+  /** A stand-in for java that writes TensorFlow's start-up lines and a few of its own to stderr, and exits 7. */
+  private Map<String, String> fakeJava() throws Exception {
+    Path java = dir.resolve("fake-java");
+    Files.writeString(java, String.join("\n", "#!/usr/bin/env bash",
+        "echo 'first line'",
+        "echo 'error: before' >&2",
+        "echo '" + NOISE_1 + "' >&2",
+        "echo '" + NOISE_2 + "' >&2",
+        "echo '" + KEPT_ERROR + "' >&2",
+        "echo '" + NOISE_3 + "' >&2",
+        "echo 'args:' \"$@\"",
+        "printf 'error: last, no newline' >&2",
+        "exit 7", ""));
+    Files.setPosixFilePermissions(java, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_EXECUTE));
+    return Map.of("FACENET_JAVA", java.toString(), "FACENET_JAR", dir.resolve("facenet-java.jar").toString());
+  }
+
+  @Test
+  void tensorFlowStartUpLinesAreHiddenUnlessVerboseAndExitCodeAndOrderAreKept() throws Exception {
+    Run quiet = run(fakeJava(), "tools/facenet-cluster", "x.csv");
+    assertEquals(7, quiet.exit());
+    // the filter ends a last line without a newline with one
+    assertEquals("error: before\n" + KEPT_ERROR + "\nerror: last, no newline\n", quiet.err());
+    assertTrue(quiet.out().startsWith("first line\nargs: -jar "), quiet.out());
+    assertTrue(quiet.out().endsWith("facenet-java.jar cluster x.csv\n"), quiet.out());
+
+    String all = "error: before\n" + NOISE_1 + "\n" + NOISE_2 + "\n" + KEPT_ERROR + "\n" + NOISE_3
+        + "\nerror: last, no newline";
+    Run verbose = run(fakeJava(), "tools/facenet-cluster", "--verbose", "x.csv");
+    assertEquals(7, verbose.exit());
+    assertEquals(all, verbose.err());
+    // a log level set by the user is the user's choice: nothing is hidden
+    Map<String, String> env = new java.util.HashMap<>(fakeJava());
+    env.put("TF_CPP_MIN_LOG_LEVEL", "1");
+    assertEquals(all, run(env, "tools/facenet", "embed").err());
+  }
+
+  @Test
+  void lossTableHasAHelpAndChecksItsArguments() throws Exception {
+    Run help = run(Map.of(), "tools/loss-table", "--help");
+    assertEquals(0, help.exit(), help.err());
+    assertTrue(help.out().startsWith("Usage: tools/loss-table"), help.out());
+    assertEquals("", help.err());
+    for (List<String> bad : List.of(List.of("--loss", "softmax"), List.of("stray"))) {
+      Run r = run(Map.of(), java.util.stream.Stream.concat(java.util.stream.Stream.of("tools/loss-table"), bad.stream())
+          .toArray(String[]::new));
+      assertEquals(2, r.exit(), bad + ": " + r.err());
+      assertTrue(r.err().startsWith("loss-table: "), r.err());
+      assertEquals("", r.out(), "no table header on a usage error");
+    }
+    Run unknown = run(Map.of("LOSSES", "softmax nope"), "tools/loss-table");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("unknown loss 'nope'"), unknown.err());
+  }
+}
