@@ -12,9 +12,7 @@ import org.facenet.nn.ModelSpec;
 import org.facenet.nn.VariableStore;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -28,7 +26,13 @@ import org.tensorflow.types.TFloat32;
  * ({@link org.facenet.nn.FoldedBatchNorm}), and so is the scale of every residual merge
  * ({@link org.facenet.nn.FoldedScale}): the same function, one pass over the activations less per layer, and a
  * convolution + bias (+ residual add) + activation that TensorFlow fuses into one op at any precision (its
- * bfloat16 rewrite does not fuse a convolution with a batch norm). Variables keep the checkpoint's names.
+ * bfloat16 rewrite does not fuse a convolution with a batch norm).
+ *
+ * <p>The serving graph has no variables: every weight is a {@code Const} node named exactly like the checkpoint's
+ * variable it comes from ("InceptionResnetV1/Conv2d_1a_3x3/weights"; a folded layer's bias is its batch norm's
+ * "BatchNorm/beta"), as facenet's frozen graphs name them, so a program can read the weights back by name. The
+ * checkpoint stays the source; the SavedModel is a deployment artefact that TF-Lite's converter, TF Serving and
+ * tf2onnx take as it is (the op allowlist test, ServingGraphOpsTest, keeps it so).
  */
 public final class ModelExporter {
 
@@ -42,26 +46,40 @@ public final class ModelExporter {
   /** Writes the SavedModel to {@code target} (replaced whole if it exists), with {@code metadata} inside. */
   public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata)
       throws IOException {
-    Map<String, float[]> values = new HashMap<>(inferenceValues(spec, checkpointPrefix));
+    Map<String, float[]> folded = foldedValues(spec, inferenceValues(spec, checkpointPrefix));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       int s = spec.imageSize();
       Placeholder<TFloat32> images = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
-      VariableStore store = new VariableStore(tf, 0);
-      Layers layers = Layers.foldedInferenceTower(store, Layers.BatchNormConfig.FACENET);
+      Layers layers = Layers.foldedInferenceTower(VariableStore.constants(tf, folded), Layers.BatchNormConfig.FACENET);
       EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
       Operand<TFloat32> embeddings = tf.withName(OUTPUT).identity(tower.embeddings());
-      Signature signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict")
-          .input(INPUT, images).output(OUTPUT, embeddings).build();
-      for (Folding f : layers.foldings()) values.putAll(f.fold(values));
-      try (Session session = new Session(g)) {
-        session.initialize();
-        store.assign(session, values);
-        AtomicFiles.writeDirectory(target, dir -> {
-          SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session).withSignature(signature).export();
-          metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
-        });
-      }
+      SavedModelWriter writer = new SavedModelWriter(g, TAG)
+          .signature(new SavedModelWriter.SignatureBuilder(SIGNATURE).input(INPUT, images).output(OUTPUT, embeddings));
+      AtomicFiles.writeDirectory(target, dir -> {
+        writer.write(dir);
+        metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
+      });
+    }
+  }
+
+  /**
+   * The values of {@code spec}'s folded inference tower (its weights and biases with the batch norms and residual
+   * scales folded in, the unfolded batch norms' statistics as they are), from the unfolded tower's {@code values}.
+   * The folded tower is built once in a scratch graph to learn its variables and foldings.
+   */
+  static Map<String, float[]> foldedValues(ModelSpec spec, Map<String, float[]> values) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      int s = spec.imageSize();
+      VariableStore store = new VariableStore(tf, 0);
+      Layers layers = Layers.foldedInferenceTower(store, Layers.BatchNormConfig.FACENET);
+      EmbeddingModel.build(layers, tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3))), spec);
+      Map<String, float[]> all = new HashMap<>(values);
+      for (Folding f : layers.foldings()) all.putAll(f.fold(all));
+      Map<String, float[]> out = new HashMap<>();
+      for (VariableStore.Entry e : store.entries()) out.put(e.path(), Folding.value(all, e.path()));
+      return out;
     }
   }
 
