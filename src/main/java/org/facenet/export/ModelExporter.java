@@ -17,11 +17,14 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * Exports a checkpoint as a SavedModel: a fresh graph holding only the inference tower (batch norm on the
  * moving statistics, no dropout), tag {@code serve}, signature {@code serving_default}: {@code images} float32
- * [-1, H, W, 3] raw RGB 0..255 -> {@code embeddings} float32 [-1, D], L2-normalised. Every batch norm that
+ * [-1, H, W, 3] raw RGB 0..255 -> {@code embeddings} float32 [-1, D], L2-normalised; optionally (the TF Serving
+ * layout) signature {@code embed_image_bytes}: {@code image_bytes} string [-1] (encoded JPEG/PNG files) ->
+ * {@code embeddings}, the images decoded and resized inside the graph as facenet-embed does ({@link ImageBytesInput}). Every batch norm that
  * follows a convolution or fully connected layer is folded into that layer's weights and bias
  * ({@link org.facenet.nn.FoldedBatchNorm}), and so is the scale of every residual merge
  * ({@link org.facenet.nn.FoldedScale}): the same function, one pass over the activations less per layer, and a
@@ -40,22 +43,49 @@ public final class ModelExporter {
   public static final String SIGNATURE = "serving_default";
   public static final String INPUT = "images";
   public static final String OUTPUT = "embeddings";
+  /** The second signature: encoded JPEG/PNG files in, decoded and resized in the graph, the same embeddings out. */
+  public static final String BYTES_SIGNATURE = "embed_image_bytes";
+  /** Its input: a string vector [-1] of encoded image files. */
+  public static final String BYTES_INPUT = "image_bytes";
 
   private ModelExporter() {}
 
   /** Writes the SavedModel to {@code target} (replaced whole if it exists), with {@code metadata} inside. */
   public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata)
       throws IOException {
+    export(spec, checkpointPrefix, target, metadata, false);
+  }
+
+  /**
+   * {@link #export}, with the {@value #BYTES_SIGNATURE} signature too when {@code imageBytes} (recorded in
+   * {@code metadata}). That signature's decoding ops have no TF-Lite builtin, and TF-Lite's
+   * {@code from_saved_model(dir)} converts every signature of the model unless given {@code signature_keys}: the
+   * default export keeps to {@code serving_default} so that the unchanged call converts it; the TF Serving layout
+   * ({@link ServingLayout}) adds the bytes signature.
+   */
+  public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata,
+      boolean imageBytes) throws IOException {
     Map<String, float[]> folded = foldedValues(spec, inferenceValues(spec, checkpointPrefix));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       int s = spec.imageSize();
       Placeholder<TFloat32> images = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
-      Layers layers = Layers.foldedInferenceTower(VariableStore.constants(tf, folded), Layers.BatchNormConfig.FACENET);
-      EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
+      VariableStore weights = VariableStore.constants(tf, folded);
+      EmbeddingModel.Tower tower = EmbeddingModel.build(
+          Layers.foldedInferenceTower(weights, Layers.BatchNormConfig.FACENET), images, spec);
       Operand<TFloat32> embeddings = tf.withName(OUTPUT).identity(tower.embeddings());
       SavedModelWriter writer = new SavedModelWriter(g, TAG)
           .signature(new SavedModelWriter.SignatureBuilder(SIGNATURE).input(INPUT, images).output(OUTPUT, embeddings));
+      if (imageBytes) {
+        // The same tower (the same Const weights) on images decoded inside the graph, for clients that send files.
+        Placeholder<TString> files = tf.withName(BYTES_INPUT).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+        EmbeddingModel.Tower fromBytes = EmbeddingModel.build(Layers.foldedInferenceTower(weights,
+            Layers.BatchNormConfig.FACENET), ImageBytesInput.decodeBatch(tf, files, s), spec);
+        writer.signature(new SavedModelWriter.SignatureBuilder(BYTES_SIGNATURE).input(BYTES_INPUT, files)
+            .output(OUTPUT, tf.withName(BYTES_SIGNATURE + "_" + OUTPUT).identity(fromBytes.embeddings())));
+        metadata.put("image_bytes_signature", BYTES_SIGNATURE + ": " + BYTES_INPUT + ": string [-1], encoded JPEG/PNG "
+            + "files (decoded, centre square resized with the antialiased bilinear filter, in the graph) -> " + OUTPUT);
+      }
       AtomicFiles.writeDirectory(target, dir -> {
         writer.write(dir);
         metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
