@@ -45,8 +45,15 @@ def image_files(directory, limit=None):
     return files
 
 
-def convert(saved_model, quantize, representative, size):
-    converter = tf.lite.TFLiteConverter.from_saved_model(saved_model)
+def convert(saved_model, quantize, representative, size, signatures):
+    if signatures == ["serving_default"]:
+        # The default export: TF-Lite's own call, unchanged.
+        converter = tf.lite.TFLiteConverter.from_saved_model(saved_model)
+    else:
+        # A TF Serving export also carries embed_image_bytes, whose decoding ops TF-Lite has no builtin for, and
+        # from_saved_model converts every signature unless told which.
+        print(f"signatures {signatures}: converting serving_default only")
+        converter = tf.lite.TFLiteConverter.from_saved_model(saved_model, signature_keys=["serving_default"])
     if quantize == "float16":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.target_spec.supported_types = [tf.float16]
@@ -68,7 +75,9 @@ def convert(saved_model, quantize, representative, size):
 
 class SavedModelEmbedder:
     def __init__(self, path):
-        self.fn = tf.saved_model.load(path).signatures["serving_default"]
+        signatures = tf.saved_model.load(path).signatures
+        self.keys = sorted(signatures.keys())
+        self.fn = signatures["serving_default"]
         self.size = int(self.fn.structured_input_signature[1]["images"].shape[1])
 
     def __call__(self, images):
@@ -157,7 +166,7 @@ def main():
 
     reference = SavedModelEmbedder(args.saved_model)
     size = reference.size
-    content = convert(args.saved_model, args.quantize, args.representative_data, size)
+    content = convert(args.saved_model, args.quantize, args.representative_data, size, reference.keys)
     out_dir = os.path.dirname(os.path.abspath(args.out))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(args.out) + ".", dir=out_dir)
     with os.fdopen(fd, "wb") as f:
