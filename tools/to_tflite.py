@@ -107,8 +107,9 @@ def read_pairs(path, directory):
             continue
         paths = []
         for name, i in (a, b):
-            stem = os.path.join(directory, name, f"{name}_{i:04d}")
-            found = [stem + e for e in (".png", ".jpg", ".jpeg") if os.path.exists(stem + e)]
+            # LFW's DIR/name/name_0001.jpg or this project's DIR/name/0001.png (as PairsFile resolves them)
+            stems = [os.path.join(directory, name, f"{name}_{i:04d}"), os.path.join(directory, name, f"{i:04d}")]
+            found = [st + e for st in stems for e in (".jpg", ".png", ".jpeg") if os.path.exists(st + e)]
             paths.append(found[0] if found else None)
         if None not in paths:
             pairs.append((paths[0], paths[1], same))
@@ -116,20 +117,28 @@ def read_pairs(path, directory):
 
 
 def verification(dist, same, folds=10, far_target=1e-3):
-    """facenet's protocol: 10 folds in order, the threshold chosen on the other nine (grid 0..4 step 0.01)."""
-    thresholds = np.arange(0, 4, 0.01)
+    """facenet's protocol as facenet-verify computes it (eval/Verification): 10 folds in order; accuracy at the
+    threshold (grid 0..4 step 0.01) best on the other nine; VAL at the threshold (grid step 0.001) where the other
+    nine's false accept rate reaches far_target, interpolated right-continuously as facenet's scipy did."""
+    acc_grid = np.arange(0, 4, 0.01)
+    val_grid = np.arange(4000) * 0.001
     idx = np.array_split(np.arange(len(dist)), folds)
     accs, vals = [], []
     for k in range(folds):
         test = idx[k]
         train = np.concatenate([idx[j] for j in range(folds) if j != k])
-        acc_train = [np.mean((dist[train] < t) == same[train]) for t in thresholds]
-        t = thresholds[int(np.argmax(acc_train))]
+        acc_train = [np.mean((dist[train] < t) == same[train]) for t in acc_grid]
+        t = acc_grid[int(np.argmax(acc_train))]
         accs.append(np.mean((dist[test] < t) == same[test]))
-        fars = np.array([np.mean(dist[train][~same[train]] < t) for t in thresholds])
+        negatives = np.sort(dist[train][~same[train]])
+        fars = np.searchsorted(negatives, val_grid, side="left") / len(negatives)
         if fars.max() >= far_target:
-            _, first = np.unique(fars, return_index=True)
-            t_far = float(np.interp(far_target, fars[first], thresholds[first]))
+            # each run of equal far values as (far, first threshold), (far, last threshold): np.interp then
+            # interpolates from a run's last threshold to the next run's first, and gives the last at a run's value
+            values, first, counts = np.unique(fars, return_index=True, return_counts=True)
+            xp = np.repeat(values, 2)
+            fp = np.ravel(np.column_stack([val_grid[first], val_grid[first + counts - 1]]))
+            t_far = float(np.interp(far_target, xp, fp))
         else:
             t_far = 0.0
         vals.append(np.mean(dist[test][same[test]] < t_far))
@@ -144,7 +153,7 @@ def evaluate(embed, pairs, size):
         for f, e in zip(chunk, embed(np.stack([load_image(f, size) for f in chunk]))):
             emb[f] = e
     dist = np.array([np.sum((emb[a] - emb[b]) ** 2) for a, b, _ in pairs])
-    same = np.array([s for _, _, s in pairs])
+    same = np.array([s for _, _, s in pairs], dtype=bool)
     return verification(dist, same)
 
 
@@ -199,6 +208,8 @@ def main():
     if args.pairs:
         pairs = read_pairs(args.pairs, args.pairs_dir)
         print(f"{args.pairs}: {len(pairs)} pairs found in {args.pairs_dir}")
+        if not pairs:
+            sys.exit("no pair of the pairs file has both images in --pairs-dir")
         for name, embed in (("SavedModel", reference), ("TF-Lite " + (args.quantize or "float32"), lite)):
             acc, acc_sd, val, val_sd = evaluate(embed, pairs, size)
             print(f"  {name:>18}: accuracy {acc:.4f} +- {acc_sd:.4f}, VAL@FAR=1e-3 {val:.4f} +- {val_sd:.4f}")
