@@ -146,8 +146,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-export", description = "Skip the SavedModel export and the held-out evaluation.")
   boolean noExport;
 
+  @Option(names = "--serving-dir", paramLabel = "BASE/NAME", description = "Also export for TensorFlow Serving: "
+      + "BASE/NAME/<version>/ (the next numeric version), with the embed_image_bytes signature too.")
+  Path servingDir;
+
   @Override
   public Integer call() throws Exception {
+    if (servingDir != null) {
+      if (noExport) throw new IllegalArgumentException("--serving-dir exports the model: drop --no-export");
+      org.facenet.export.ServingLayout.check(servingDir);
+    }
     Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal()).maxImagePixels(imageLimit.get());
     TrainingResult result;
     String dataset;
@@ -172,6 +180,11 @@ final class TrainCommand implements Callable<Integer> {
         new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()),
         org.facenet.io.AtomicFiles.Existing.REPLACE); // the run's own saved_model, re-exported on --resume
     System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)");
+    if (servingDir != null) {
+      Path version = org.facenet.export.ServingLayout.export(config.model(), result.checkpoint(), servingDir,
+          new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()));
+      System.out.println("TF Serving: " + version + " (signatures serving_default, embed_image_bytes: image_bytes -> embeddings)");
+    }
     if (config.pairsFile() != null) {
       PairsEvaluation.Report report = PairsEvaluation.evaluateWithBaseline(savedModel, config.pairsFile(),
           config.pairsDir(), msg -> System.err.println("warning: " + msg));

@@ -159,10 +159,15 @@ public final class Layers {
     return s.activate(y, act);
   }
 
-  /** Max pooling. */
+  /**
+   * Max pooling, as TensorFlow's {@code MaxPool} op with the window and strides as attributes (TF Java's
+   * {@code tf.nn.maxPool} emits {@code MaxPoolV2}, whose tensor inputs TF-Lite has no builtin for).
+   */
   public Operand<TFloat32> maxPool(Operand<TFloat32> in, int kernel, int stride, Padding padding) {
-    return tf.nn.maxPool(in, tf.constant(new int[] {1, kernel, kernel, 1}),
-        tf.constant(new int[] {1, stride, stride, 1}), padding.name());
+    return tf.scope().opBuilder("MaxPool", "MaxPool").addInput(in.asOutput())
+        .setAttr("ksize", new long[] {1, kernel, kernel, 1}).setAttr("strides", new long[] {1, stride, stride, 1})
+        .setAttr("padding", padding.name()).setAttr("T", org.tensorflow.proto.DataType.DT_FLOAT)
+        .build().output(0);
   }
 
   /** Average over the spatial dimensions: [N, H, W, C] -> [N, C]. */

@@ -29,10 +29,12 @@ public final class VariableStore {
 
   /** A variable and what the trainer needs to know about it. */
   /**
-   * @param variable the VariableV2 op, for the ops that write it (assign, optimizer updates)
-   * @param read     its value ("path/read", an Identity): every layer reads through it and gradients are taken
+   * @param variable the VariableV2 op, for the ops that write it (assign, optimizer updates); null in a store of
+   *                 {@link #constants}
+   * @param read     its value ("path/read", an Identity; the Const node itself in a store of constants): every layer reads through it and gradients are taken
    *                 with respect to it, as TF1 Python does (TF Java's gradient builder crashes on the ref output)
    * @param initialValue the value its initialiser ("path/Assign") writes; feeding it sets the variable to any value
+   *                 (null for a constant)
    */
   public record Entry(String path, Variable<TFloat32> variable, Operand<TFloat32> read, long[] shape,
       boolean trainable, Operand<TFloat32> initialValue) {
@@ -47,11 +49,26 @@ public final class VariableStore {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final long seed;
   private long nextSeed;
+  private final Map<String, float[]> constants;
 
   public VariableStore(Ops root, long seed) {
+    this(root, seed, null);
+  }
+
+  private VariableStore(Ops root, long seed, Map<String, float[]> constants) {
     this.root = root;
     this.seed = seed;
     this.nextSeed = seed;
+    this.constants = constants;
+  }
+
+  /**
+   * A store of constants for a deployment graph: every "variable" is a {@code Const} node named exactly by its path
+   * (as TF1's freeze_graph names them), holding its value from {@code values} (flat, row-major; a path without a
+   * value is an error). Its entries have no {@link Entry#variable()} and no initial value: nothing can assign them.
+   */
+  public static VariableStore constants(Ops root, Map<String, float[]> values) {
+    return new VariableStore(root, 0, Map.copyOf(values));
   }
 
   public Ops root() {
@@ -73,6 +90,7 @@ public final class VariableStore {
       }
       return e;
     }
+    if (constants != null) return constant(path, shape, trainable);
     Scope init = root.scope().withInitScope();
     Operand<TFloat32> initial = initializer(init, shape, initFn);
     Graph graph = (Graph) root.scope().env();
@@ -83,6 +101,24 @@ public final class VariableStore {
     Entry entry = new Entry(path, v, read, shape.clone(), trainable, initial);
     entries.put(path, entry);
     return entry;
+  }
+
+  private Entry constant(String path, long[] shape, boolean trainable) {
+    float[] v = constants.get(path);
+    long size = 1;
+    for (long d : shape) size *= d;
+    if (v == null || v.length != size) {
+      throw new IllegalArgumentException("constant " + path + ": " + (v == null ? "no value" : v.length
+          + " values for shape " + java.util.Arrays.toString(shape)));
+    }
+    Graph graph = (Graph) root.scope().env();
+    try (TFloat32 t = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false))) {
+      Operand<TFloat32> c = graph.opBuilder("Const", path, root.scope()).setAttr("value", t)
+          .setAttr("dtype", DataType.DT_FLOAT).build().output(0);
+      Entry entry = new Entry(path, null, c, shape.clone(), trainable, null);
+      entries.put(path, entry);
+      return entry;
+    }
   }
 
   /** A fresh seed for a random op (dropout, augmentation), derived from the store's seed. */
@@ -108,6 +144,7 @@ public final class VariableStore {
    * running its initialiser with the initial value fed; a variable without a value is an error.
    */
   public void assign(Session session, Map<String, float[]> values) {
+    if (constants != null) throw new IllegalStateException("a store of constants cannot be assigned");
     Graph graph = (Graph) root.scope().env();
     for (Entry e : entries.values()) {
       float[] v = values.get(e.path());
