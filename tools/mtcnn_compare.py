@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Cross-check of `facenet detect` against facenet's own detect_face.py (not run by CI).
+
+  git clone https://github.com/davidsandberg/facenet /tmp/facenet       # not committed here
+  tools/facenet detect PHOTOS... --out java.csv
+  tools/mtcnn_compare.py --facenet /tmp/facenet/src/align --java java.csv PHOTOS...
+
+Runs facenet's detect_face (TensorFlow 2.x through tensorflow.compat.v1, opencv-python-headless) with its defaults
+(minsize 20, thresholds 0.6 0.7 0.7, factor 0.709) on the same pixels (both sides decode with TensorFlow's
+DecodeImage, so JPEG decoding is not part of the comparison), matches faces by IoU and prints a Markdown table of
+the largest differences. facenet's module is loaded from --facenet with two run-time shims for today's libraries
+(np.load gets allow_pickle=True; `import tensorflow` is tensorflow.compat.v1); its code is not changed or copied.
+"""
+import argparse
+import csv
+import importlib.util
+import os
+import sys
+
+import numpy as np
+
+
+def load_facenet(align_dir):
+    import tensorflow as tf2
+    tf = tf2.compat.v1
+    tf.disable_v2_behavior()
+    sys.modules["tensorflow"] = tf
+    real_load = np.load
+    np.load = lambda *a, **k: real_load(*a, **{**k, "allow_pickle": True})
+    spec = importlib.util.spec_from_file_location("detect_face", os.path.join(align_dir, "detect_face.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sess = tf.Session()
+    pnet, rnet, onet = module.create_mtcnn(sess, align_dir)
+    contents = tf.placeholder(tf.string, ())
+    image = tf.io.decode_image(contents, channels=3, expand_animations=False)
+
+    def decode(path):
+        with open(path, "rb") as f:
+            return sess.run(image, {contents: f.read()})
+    return module, (pnet, rnet, onet), decode
+
+
+def read_java(path):
+    faces = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            faces.setdefault(os.path.normpath(row["path"]), []).append(
+                [float(row[k]) for k in ("x1", "y1", "x2", "y2", "score")]
+                + [float(row[f"l{a}{i}"]) for a in "xy" for i in range(1, 6)])
+    return faces
+
+
+def iou(a, b):
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--facenet", required=True, help="facenet's src/align folder (detect_face.py, det1-3.npy)")
+    ap.add_argument("--java", required=True, help="CSV written by `facenet detect`")
+    ap.add_argument("photos", nargs="+")
+    args = ap.parse_args()
+    module, nets, decode = load_facenet(args.facenet)
+    java = read_java(args.java)
+    print("| photo | size | faces facenet / java | max box diff px | max landmark diff px | max score diff |")
+    print("|---|---|---|---|---|---|")
+    worst = [0.0, 0.0, 0.0]
+    mismatched = 0
+    for photo in args.photos:
+        img = decode(photo)
+        boxes, points = module.detect_face(img, 20, *nets, [0.6, 0.7, 0.7], 0.709)
+        ref = [list(boxes[i, :5]) + list(points[:, i]) for i in range(boxes.shape[0])]
+        got = java.get(os.path.normpath(photo), [])
+        db = dl = ds = 0.0
+        unmatched = 0
+        for r in ref:
+            best = max(got, key=lambda g: iou(r, g), default=None)
+            if best is None or iou(r, best) < 0.5:
+                unmatched += 1
+                continue
+            db = max(db, max(abs(r[k] - best[k]) for k in range(4)))
+            ds = max(ds, abs(r[4] - best[4]))
+            dl = max(dl, max(abs(r[5 + k] - best[5 + k]) for k in range(10)))
+        same = unmatched == 0 and len(ref) == len(got)
+        mismatched += 0 if same else 1
+        worst = [max(worst[0], db), max(worst[1], dl), max(worst[2], ds)]
+        print(f"| {os.path.basename(photo)} | {img.shape[1]}x{img.shape[0]} | {len(ref)} / {len(got)}"
+              f"{'' if same else ' (differ)'} | {db:.3f} | {dl:.3f} | {ds:.2e} |")
+    print(f"\n{len(args.photos)} photos; face sets differ on {mismatched}; largest differences: boxes {worst[0]:.3f} px, "
+          f"landmarks {worst[1]:.3f} px, scores {worst[2]:.2e}")
+
+
+if __name__ == "__main__":
+    main()
