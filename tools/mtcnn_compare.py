@@ -4,11 +4,16 @@
   git clone https://github.com/davidsandberg/facenet /tmp/facenet       # not committed here
   tools/facenet detect PHOTOS... --out java.csv
   tools/mtcnn_compare.py --facenet /tmp/facenet/src/align --java java.csv PHOTOS...
+  tools/facenet align IN_DIR OUT_DIR --image-size 160 --margin 32
+  tools/mtcnn_compare.py --facenet /tmp/facenet/src/align --aligned IN_DIR OUT_DIR --image-size 160 --margin 32
 
 Runs facenet's detect_face (TensorFlow 2.x through tensorflow.compat.v1, opencv-python-headless) with its defaults
 (minsize 20, thresholds 0.6 0.7 0.7, factor 0.709) on the same pixels (both sides decode with TensorFlow's
 DecodeImage, so JPEG decoding is not part of the comparison), matches faces by IoU and prints a Markdown table of
-the largest differences. facenet's module is loaded from --facenet with two run-time shims for today's libraries
+the largest differences. With --aligned, it redoes align_dataset_mtcnn.py's steps for every photo of IN_DIR
+(detect_face, its choice of face, the margin, the clipping, then misc.imresize's resampling, which is Pillow's
+BILINEAR resize of the uint8 crop; scipy.misc is gone from today's SciPy) and compares each crop with the PNG that
+`facenet align` wrote in OUT_DIR, in grey levels. facenet's module is loaded from --facenet with two run-time shims for today's libraries
 (np.load gets allow_pickle=True; `import tensorflow` is tensorflow.compat.v1); its code is not changed or copied.
 """
 import argparse
@@ -58,13 +63,68 @@ def iou(a, b):
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
+def facenet_crop(module, nets, img, image_size, margin):
+    """align_dataset_mtcnn.py's crop of one photo (one face, --detect_multiple_faces off), or None."""
+    from PIL import Image
+    bounding_boxes, _ = module.detect_face(img, 20, *nets, [0.6, 0.7, 0.7], 0.709)
+    nrof_faces = bounding_boxes.shape[0]
+    if nrof_faces == 0:
+        return None, None
+    det = bounding_boxes[:, 0:4]
+    img_size = np.asarray(img.shape)[0:2]
+    if nrof_faces > 1:
+        bounding_box_size = (det[:, 2] - det[:, 0]) * (det[:, 3] - det[:, 1])
+        img_center = img_size / 2
+        offsets = np.vstack([(det[:, 0] + det[:, 2]) / 2 - img_center[1], (det[:, 1] + det[:, 3]) / 2 - img_center[0]])
+        offset_dist_squared = np.sum(np.power(offsets, 2.0), 0)
+        det = det[np.argmax(bounding_box_size - offset_dist_squared * 2.0), :]
+    det = np.squeeze(det)
+    bb = np.zeros(4, dtype=np.int32)
+    bb[0] = np.maximum(det[0] - margin / 2, 0)
+    bb[1] = np.maximum(det[1] - margin / 2, 0)
+    bb[2] = np.minimum(det[2] + margin / 2, img_size[1])
+    bb[3] = np.minimum(det[3] + margin / 2, img_size[0])
+    cropped = img[bb[1]:bb[3], bb[0]:bb[2], :]
+    scaled = np.asarray(Image.fromarray(cropped).resize((image_size, image_size), Image.BILINEAR))
+    return scaled, bb
+
+
+def compare_aligned(module, nets, decode, in_dir, out_dir, image_size, margin):
+    from PIL import Image
+    print("| photo | crop rectangle facenet / java | max grey-level diff | mean abs diff |")
+    print("|---|---|---|---|")
+    worst = 0
+    for cls in sorted(os.listdir(in_dir)):
+        if not os.path.isdir(os.path.join(in_dir, cls)):
+            continue
+        for name in sorted(os.listdir(os.path.join(in_dir, cls))):
+            photo = os.path.join(in_dir, cls, name)
+            ref, bb = facenet_crop(module, nets, decode(photo), image_size, margin)
+            png = os.path.join(out_dir, cls, os.path.splitext(name)[0] + ".png")
+            if ref is None or not os.path.exists(png):
+                print(f"| {cls}/{name} | facenet {'none' if ref is None else 'crop'}, java "
+                      f"{'crop' if os.path.exists(png) else 'none'} | | |")
+                continue
+            got = np.asarray(Image.open(png).convert("RGB")).astype(int)
+            diff = np.abs(got - ref.astype(int))
+            worst = max(worst, diff.max())
+            print(f"| {cls}/{name} | {' '.join(map(str, bb))} | {diff.max()} | {diff.mean():.3f} |")
+    print(f"\nlargest grey-level difference: {worst}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--facenet", required=True, help="facenet's src/align folder (detect_face.py, det1-3.npy)")
-    ap.add_argument("--java", required=True, help="CSV written by `facenet detect`")
-    ap.add_argument("photos", nargs="+")
+    ap.add_argument("--java", help="CSV written by `facenet detect`")
+    ap.add_argument("--aligned", nargs=2, metavar=("IN_DIR", "OUT_DIR"), help="compare `facenet align IN_DIR OUT_DIR`")
+    ap.add_argument("--image-size", type=int, default=160)
+    ap.add_argument("--margin", type=int, default=32)
+    ap.add_argument("photos", nargs="*")
     args = ap.parse_args()
     module, nets, decode = load_facenet(args.facenet)
+    if args.aligned:
+        compare_aligned(module, nets, decode, *args.aligned, args.image_size, args.margin)
+        return
     java = read_java(args.java)
     print("| photo | size | faces facenet / java | max box diff px | max landmark diff px | max score diff |")
     print("|---|---|---|---|---|---|")
