@@ -6,6 +6,9 @@
   tools/mtcnn_compare.py --facenet /tmp/facenet/src/align --java java.csv PHOTOS...
   tools/facenet align IN_DIR OUT_DIR --image-size 160 --margin 32
   tools/mtcnn_compare.py --facenet /tmp/facenet/src/align --aligned IN_DIR OUT_DIR --image-size 160 --margin 32
+  tools/facenet align IN_DIR OUT_DIR --alignment similarity
+  tools/mtcnn_compare.py --facenet /tmp/facenet/src/align --similarity IN_DIR OUT_DIR \
+      --insightface /tmp/insightface/python-package/insightface/utils/face_align.py     # needs scikit-image
 
 Runs facenet's detect_face (TensorFlow 2.x through tensorflow.compat.v1, opencv-python-headless) with its defaults
 (minsize 20, thresholds 0.6 0.7 0.7, factor 0.709) on the same pixels (both sides decode with TensorFlow's
@@ -89,9 +92,25 @@ def facenet_crop(module, nets, img, image_size, margin):
     return scaled, bb
 
 
-def compare_aligned(module, nets, decode, in_dir, out_dir, image_size, margin):
+def insightface_crop(face_align, module, nets, img, image_size):
+    """facenet's detection and choice of face, then insightface's norm_crop on its five landmarks."""
+    boxes, points = module.detect_face(img, 20, *nets, [0.6, 0.7, 0.7], 0.709)
+    if boxes.shape[0] == 0:
+        return None, None
+    i = 0
+    if boxes.shape[0] > 1:
+        det = boxes[:, 0:4]
+        img_size = np.asarray(img.shape)[0:2]
+        size = (det[:, 2] - det[:, 0]) * (det[:, 3] - det[:, 1])
+        offsets = np.vstack([(det[:, 0] + det[:, 2]) / 2 - img_size[1] / 2, (det[:, 1] + det[:, 3]) / 2 - img_size[0] / 2])
+        i = int(np.argmax(size - np.sum(offsets ** 2, 0) * 2.0))
+    landmarks = np.stack([points[0:5, i], points[5:10, i]], axis=1)
+    return face_align.norm_crop(img, landmarks, image_size), boxes[i, 0:4].astype(np.int32)
+
+
+def compare_aligned(module, nets, decode, in_dir, out_dir, image_size, margin, reference=None):
     from PIL import Image
-    print("| photo | crop rectangle facenet / java | max grey-level diff | mean abs diff |")
+    print("| photo | crop rectangle | max grey-level diff | mean abs diff |")
     print("|---|---|---|---|")
     worst = 0
     for cls in sorted(os.listdir(in_dir)):
@@ -99,7 +118,10 @@ def compare_aligned(module, nets, decode, in_dir, out_dir, image_size, margin):
             continue
         for name in sorted(os.listdir(os.path.join(in_dir, cls))):
             photo = os.path.join(in_dir, cls, name)
-            ref, bb = facenet_crop(module, nets, decode(photo), image_size, margin)
+            if reference is None:
+                ref, bb = facenet_crop(module, nets, decode(photo), image_size, margin)
+            else:
+                ref, bb = reference(decode(photo))
             png = os.path.join(out_dir, cls, os.path.splitext(name)[0] + ".png")
             if ref is None or not os.path.exists(png):
                 print(f"| {cls}/{name} | facenet {'none' if ref is None else 'crop'}, java "
@@ -117,13 +139,24 @@ def main():
     ap.add_argument("--facenet", required=True, help="facenet's src/align folder (detect_face.py, det1-3.npy)")
     ap.add_argument("--java", help="CSV written by `facenet detect`")
     ap.add_argument("--aligned", nargs=2, metavar=("IN_DIR", "OUT_DIR"), help="compare `facenet align IN_DIR OUT_DIR`")
-    ap.add_argument("--image-size", type=int, default=160)
+    ap.add_argument("--similarity", nargs=2, metavar=("IN_DIR", "OUT_DIR"),
+                    help="compare `facenet align IN_DIR OUT_DIR --alignment similarity` with insightface's norm_crop")
+    ap.add_argument("--insightface", help="insightface's face_align.py (with --similarity)")
+    ap.add_argument("--image-size", type=int, default=None)
     ap.add_argument("--margin", type=int, default=32)
     ap.add_argument("photos", nargs="*")
     args = ap.parse_args()
     module, nets, decode = load_facenet(args.facenet)
     if args.aligned:
-        compare_aligned(module, nets, decode, *args.aligned, args.image_size, args.margin)
+        compare_aligned(module, nets, decode, *args.aligned, args.image_size or 160, args.margin)
+        return
+    if args.similarity:
+        spec = importlib.util.spec_from_file_location("face_align", args.insightface)
+        face_align = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(face_align)
+        size = args.image_size or 112
+        compare_aligned(module, nets, decode, *args.similarity, size, 0,
+                        lambda img: insightface_crop(face_align, module, nets, img, size))
         return
     java = read_java(args.java)
     print("| photo | size | faces facenet / java | max box diff px | max landmark diff px | max score diff |")

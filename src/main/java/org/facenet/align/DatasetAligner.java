@@ -25,18 +25,35 @@ import org.facenet.io.AtomicFiles;
 /**
  * facenet's align_dataset_mtcnn.py: a folder of identity folders of raw photos to the same folders of aligned face
  * crops ({@code <name>.png}, or {@code <name>_<i>.png} for every face with {@code multipleFaces}). One face a photo is
- * chosen as facenet chooses it ({@link #choose}); each crop is {@link FaceCropper}'s. A photo whose crop already
+ * chosen as facenet chooses it ({@link #choose}); each crop is {@link FaceCropper}'s (facenet's) or, with
+ * {@link Alignment#SIMILARITY}, {@link SimilarityAligner}'s (insightface's). A photo whose crop already
  * exists is skipped, so a rerun resumes after a kill; each PNG is written whole or not at all.
  *
  * <p>Each run appends to its own {@code bounding_boxes_NNNNN.txt} (a random key, as facenet), one line a photo as
- * it finishes: {@code <crop path> x1 y1 x2 y2} (the crop rectangle in the photo's pixels) or, for a photo without a
+ * it finishes: {@code <crop path> x1 y1 x2 y2} (the crop rectangle in the photo's pixels; with similarity alignment the
+ * face box, truncated) or, for a photo without a
  * face, {@code <crop path it would have had>}. Unlike the crops this file is a log, flushed line by line, so that a
  * killed run still lists exactly the crops it wrote.
  */
 public final class DatasetAligner {
 
-  /** align_dataset_mtcnn.py's options (facenet's defaults are 182 and 44; its published models used 160 and 32). */
-  public record Options(int imageSize, int margin, boolean multipleFaces, int threads) {}
+  /** How a face becomes a crop. */
+  public enum Alignment {
+    /** facenet's: the box widened by the margin, clipped, resized ({@link FaceCropper}). */
+    FACENET,
+    /** insightface's: the five landmarks warped onto the ArcFace template ({@link SimilarityAligner}). */
+    SIMILARITY
+  }
+
+  /**
+   * align_dataset_mtcnn.py's options (facenet's defaults are 182 and 44; its published models used 160 and 32); the
+   * margin applies to {@link Alignment#FACENET} only.
+   */
+  public record Options(int imageSize, int margin, boolean multipleFaces, int threads, Alignment alignment) {
+    public Options(int imageSize, int margin, boolean multipleFaces, int threads) {
+      this(imageSize, margin, multipleFaces, threads, Alignment.FACENET);
+    }
+  }
 
   /** What a run did. {@code aligned} counts crops written. */
   public record Summary(int images, int aligned, int skipped, List<Path> noFace, List<String> unreadable,
@@ -96,7 +113,9 @@ public final class DatasetAligner {
     List<String> unreadable = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger aligned = new AtomicInteger(), skipped = new AtomicInteger();
     int images = 0;
-    try (FaceCropper cropper = new FaceCropper(options.imageSize());
+    try (FaceCropper cropper = options.alignment() == Alignment.FACENET ? new FaceCropper(options.imageSize()) : null;
+        SimilarityAligner similarity = options.alignment() == Alignment.SIMILARITY
+            ? new SimilarityAligner(options.imageSize()) : null;
         BufferedWriter boxes = Files.newBufferedWriter(boxesFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE)) {
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.threads()));
@@ -115,8 +134,8 @@ public final class DatasetAligner {
               continue;
             }
             tasks.add(pool.submit(() -> {
-              List<String> lines = alignOne(photo, target, detector, decoder, cropper, options, aligned, noFace,
-                  unreadable, log);
+              List<String> lines = alignOne(photo, target, detector, decoder, cropper, similarity, options, aligned,
+                  noFace, unreadable, log);
               synchronized (boxes) {
                 try {
                   for (String line : lines) boxes.write(line + "\n");
@@ -152,7 +171,7 @@ public final class DatasetAligner {
   }
 
   private static List<String> alignOne(Path photo, Path target, FaceDetector detector, PhotoDecoder decoder,
-      FaceCropper cropper, Options options, AtomicInteger aligned, List<Path> noFace, List<String> unreadable,
+      FaceCropper cropper, SimilarityAligner similarity, Options options, AtomicInteger aligned, List<Path> noFace, List<String> unreadable,
       Consumer<String> log) throws IOException {
     PhotoDecoder.Decoded decoded;
     try {
@@ -173,11 +192,14 @@ public final class DatasetAligner {
     List<String> lines = new ArrayList<>();
     double s = decoded.scale();
     for (int i = 0; i < chosen.size(); i++) {
-      FaceCropper.Crop c = FaceCropper.crop(chosen.get(i), options.margin() / s, image.width(), image.height());
-      if (c.x2() <= c.x1() || c.y2() <= c.y1()) continue;
+      Face face = chosen.get(i);
+      FaceCropper.Crop c = similarity != null
+          ? new FaceCropper.Crop((int) face.x1(), (int) face.y1(), (int) face.x2(), (int) face.y2())
+          : FaceCropper.crop(face, options.margin() / s, image.width(), image.height());
+      if (similarity == null && (c.x2() <= c.x1() || c.y2() <= c.y1())) continue;
       Path file = options.multipleFaces()
           ? target.resolveSibling(stem(target) + "_" + i + ".png") : target;
-      byte[] png = cropper.png(image, c);
+      byte[] png = similarity != null ? similarity.png(image, face) : cropper.png(image, c);
       AtomicFiles.write(file, o -> o.write(png));
       aligned.incrementAndGet();
       lines.add(String.format(Locale.ROOT, "%s %d %d %d %d", file, Math.round(c.x1() * s), Math.round(c.y1() * s),

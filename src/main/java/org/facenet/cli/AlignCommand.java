@@ -26,10 +26,16 @@ public final class AlignCommand implements Callable<Integer> {
   Path out;
 
   @Range(min = 1)
-  @Option(names = "--image-size", paramLabel = "PX", defaultValue = "160",
-      description = "Side of the aligned crops (default: ${DEFAULT-VALUE}, facenet's published models; "
-          + "align_dataset_mtcnn.py's own default is 182).")
-  int imageSize;
+  @Option(names = "--image-size", paramLabel = "PX",
+      description = "Side of the aligned crops (default: 160 as facenet's published models, whose "
+          + "align_dataset_mtcnn.py default is 182; 112 with --alignment similarity).")
+  Integer imageSize;
+
+  @Option(names = "--alignment", paramLabel = "KIND", defaultValue = "facenet",
+      description = "facenet (the box widened by the margin, resized) or similarity (insightface's five-landmark "
+          + "warp onto the ArcFace template, for ArcFace models; sizes multiple of 112 or 128) (default: "
+          + "${DEFAULT-VALUE}).")
+  DatasetAligner.Alignment alignment;
 
   @Range(min = 0)
   @Option(names = "--margin", paramLabel = "PX", defaultValue = "32",
@@ -61,10 +67,11 @@ public final class AlignCommand implements Callable<Integer> {
     FaceDetector.Settings settings = new FaceDetector.Settings(minSize, FaceDetector.Settings.FACENET.thresholds(),
         FaceDetector.Settings.FACENET.factor());
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    int size = imageSize != null ? imageSize : alignment == DatasetAligner.Alignment.SIMILARITY ? 112 : 160;
     DatasetAligner.Summary s;
     try (FaceDetector detector = new FaceDetector(settings); PhotoDecoder decoder = new PhotoDecoder(maxPixels)) {
       s = DatasetAligner.align(in, out, detector, decoder,
-          new DatasetAligner.Options(imageSize, margin, multipleFaces, n), System.err::println);
+          new DatasetAligner.Options(size, margin, multipleFaces, n, alignment), System.err::println);
     }
     for (Path p : s.noFace()) System.out.println("no face: " + p);
     for (String u : s.unreadable()) System.out.println("unreadable: " + u);

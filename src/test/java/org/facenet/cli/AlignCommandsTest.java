@@ -68,6 +68,19 @@ class AlignCommandsTest {
   }
 
   @Test
+  void similarityAlignmentWritesArcFaceCrops() throws Exception {
+    Path out = dir.resolve("arcface");
+    Run r = run("align", photos.resolve("Anthony_Hopkins").toString().replace("Anthony_Hopkins", ""), out.toString(),
+        "--alignment", "similarity");
+    assertEquals(0, r.exit(), r.err());
+    BufferedImage image = ImageIO.read(out.resolve("Anthony_Hopkins/Anthony_Hopkins_0001.png").toFile());
+    assertEquals(112, image.getWidth());
+    assertEquals(112, image.getHeight());
+    assertEquals(2, run("align", photos.toString(), dir.resolve("y").toString(), "--alignment", "similarity",
+        "--image-size", "100").exit());
+  }
+
+  @Test
   void badOptionsAreUsageErrors() {
     assertEquals(2, run("detect", photos.toString(), "--min-size", "0").exit());
     assertEquals(2, run("detect", photos.toString(), "--thresholds", "0.6,0.7").exit());
