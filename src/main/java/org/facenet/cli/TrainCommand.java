@@ -5,7 +5,12 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import org.facenet.data.Augmentation;
+import org.facenet.distribute.MultiWorker;
+import org.facenet.distribute.TfConfig;
+import org.facenet.runtime.SessionOptions;
+import org.facenet.train.Distribution;
 import org.facenet.data.SyntheticFaces;
 import org.facenet.eval.PairsEvaluation;
 import org.facenet.export.ModelExporter;
@@ -150,13 +155,35 @@ final class TrainCommand implements Callable<Integer> {
       + "BASE/NAME/<version>/ (the next numeric version), with the embed_image_bytes signature too.")
   Path servingDir;
 
+  @Range(min = 1)
+  @Option(names = "--collective-timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "Multi-worker training (TF_CONFIG): how long a worker waits for the others at an all-reduce before "
+          + "it stops with an error, e.g. when a worker died (default: ${DEFAULT-VALUE}).")
+  float collectiveTimeout;
+
+  @Range(min = 1)
+  @Option(names = "--all-reduce-bucket-mb", paramLabel = "MB", defaultValue = "16",
+      description = "Multi-worker training: gradients are averaged in buckets of about this many MiB (default: "
+          + "${DEFAULT-VALUE}).")
+  int bucketMb;
+
   @Override
   public Integer call() throws Exception {
     if (servingDir != null) {
       if (noExport) throw new IllegalArgumentException("--serving-dir exports the model: drop --no-export");
       org.facenet.export.ServingLayout.check(servingDir);
     }
-    Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal()).maxImagePixels(imageLimit.get());
+    Optional<TfConfig> cluster = TfConfig.fromEnvironment();
+    Distribution distribution = cluster.isPresent()
+        ? MultiWorker.start(cluster.get(), SessionOptions.config(threads, xla, precision.get()), collectiveTimeout,
+            (long) bucketMb << 20)
+        : Distribution.LOCAL;
+    if (cluster.isPresent()) {
+      System.out.printf("%s: worker %d of %d (%s); worker 0 is the chief and alone writes the run folder%n",
+          TfConfig.VARIABLE, distribution.index(), distribution.workers(), cluster.get().address());
+    }
+    Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), distribution)
+        .maxImagePixels(imageLimit.get());
     TrainingResult result;
     String dataset;
     if (resume != null) {
@@ -167,8 +194,14 @@ final class TrainCommand implements Callable<Integer> {
       dataset = config.dataDir().toString();
       Path runDir = modelsDir.resolve(runName != null ? runName : config.model().backbone() + "-" + loss + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      System.out.println("run: " + runDir);
+      if (distribution.isChief()) System.out.println("run: " + runDir);
       result = trainer.train(config, runDir);
+    }
+    if (!distribution.isChief()) {
+      System.out.printf("worker %d: trained steps %d..%d in %.0f s (%.1f images/s on this worker); %s%n",
+          distribution.index(), result.firstStep(), result.lastStep(), result.seconds(), result.imagesPerSecond(),
+          result.stopReason());
+      return 0;
     }
     System.out.printf("trained steps %d..%d in %.0f s (%.1f images/s); %s; last loss %.4f; checkpoint %s%n",
         result.firstStep(), result.lastStep(), result.seconds(), result.imagesPerSecond(), result.stopReason(),

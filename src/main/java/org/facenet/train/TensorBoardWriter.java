@@ -29,6 +29,22 @@ public final class TensorBoardWriter implements AutoCloseable {
   private final Op flush;
   private final Op close;
 
+  /** A writer that writes nothing: the non-chief workers of a distributed run. */
+  public static TensorBoardWriter discarding() {
+    return new TensorBoardWriter();
+  }
+
+  private TensorBoardWriter() {
+    session = null;
+    step = null;
+    tag = null;
+    value = null;
+    write = null;
+    flush = null;
+    close = null;
+    graph.close();
+  }
+
   public TensorBoardWriter(Path logDir) throws java.io.IOException {
     Files.createDirectories(logDir);
     Ops tf = Ops.create(graph);
@@ -47,6 +63,7 @@ public final class TensorBoardWriter implements AutoCloseable {
 
   /** Writes {@code tag = v} at {@code globalStep}. */
   public void scalar(long globalStep, String name, double v) {
+    if (session == null) return;
     try (TInt64 s = TInt64.scalarOf(globalStep); TString t = TString.scalarOf(name); TFloat32 x = TFloat32.scalarOf((float) v)) {
       session.runner().feed(step, s).feed(tag, t).feed(value, x).addTarget(write).run();
     }
@@ -58,11 +75,13 @@ public final class TensorBoardWriter implements AutoCloseable {
   }
 
   public void flush() {
+    if (session == null) return;
     session.runner().addTarget(flush).run();
   }
 
   @Override
   public void close() {
+    if (session == null) return;
     try {
       session.runner().addTarget(flush).run();
       session.runner().addTarget(close).run();

@@ -27,6 +27,7 @@ import org.facenet.loss.Loss;
 import org.facenet.loss.Losses;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
@@ -42,10 +43,17 @@ public final class Trainer {
 
   private final PrintStream out;
   private final boolean terminal;
+  private final Distribution distribution;
 
   public Trainer(PrintStream out, boolean terminal) {
+    this(out, terminal, Distribution.LOCAL);
+  }
+
+  /** A trainer for one worker of {@code distribution}; only its chief writes to the run folder. */
+  public Trainer(PrintStream out, boolean terminal, Distribution distribution) {
     this.out = out;
     this.terminal = terminal;
+    this.distribution = distribution;
   }
 
   private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
@@ -58,11 +66,13 @@ public final class Trainer {
 
   /** Starts a new run in {@code runDir} (which must not hold a run yet). */
   public TrainingResult train(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
-    if (Files.exists(runDir.resolve("run.properties"))) {
+    if (distribution.isChief() && Files.exists(runDir.resolve("run.properties"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
-    Files.createDirectories(runDir);
-    config.save(runDir.resolve("run.properties"));
+    if (distribution.isChief()) {
+      Files.createDirectories(runDir);
+      config.save(runDir.resolve("run.properties"));
+    }
     return run(config, runDir);
   }
 
@@ -71,7 +81,7 @@ public final class Trainer {
     TrainingConfig config = TrainingConfig.load(runDir.resolve("run.properties"));
     if (maxEpochs != null && maxEpochs != config.maxEpochs()) {
       config = config.withMaxEpochs(maxEpochs);
-      config.save(runDir.resolve("run.properties"));
+      if (distribution.isChief()) config.save(runDir.resolve("run.properties"));
     }
     if (new Checkpoints(runDir, 3).latest().isEmpty()) {
       throw new IllegalArgumentException(runDir + " has no checkpoint to resume from");
@@ -80,6 +90,14 @@ public final class Trainer {
   }
 
   private TrainingResult run(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
+    try {
+      return runSteps(config, runDir);
+    } catch (TensorFlowException e) {
+      throw distribution.explain(e);
+    }
+  }
+
+  private TrainingResult runSteps(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
     long started = System.nanoTime();
     LearningRateSchedule schedule = config.schedule();
     ImageDataset dataset = ImageDataset.scan(config.dataDir(), config.minImagesPerClass());
@@ -91,7 +109,7 @@ public final class Trainer {
         throw new IllegalArgumentException(config.dataDir() + " no longer has the " + before.size()
             + " classes this run was started with (" + classesFile + "); it has " + classes.size());
       }
-    } else {
+    } else if (distribution.isChief()) {
       ClassesFile.write(classesFile, classes);
     }
     out.printf("data: %s: %d identities, %d images%n", config.dataDir(), dataset.numClasses(), dataset.images().size());
@@ -101,8 +119,9 @@ public final class Trainer {
     else dataset.checkForClassification();
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
-            Optimizer.facenet(config.optimizer()), config.seed());
-        Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla(), config.precision())) {
+            Optimizer.facenet(config.optimizer()), config.seed(), distribution.gradients());
+        Session session = distribution.open(g.graph,
+            SessionOptions.config(config.tfThreads(), config.xla(), config.precision()))) {
       Optional<Path> latest = checkpoints.latest();
       long step;
       Path lastCheckpoint;
@@ -114,8 +133,9 @@ public final class Trainer {
       } else {
         session.initialize();
         step = 0;
-        lastCheckpoint = checkpoints.save(session, 0);
+        lastCheckpoint = distribution.isChief() ? checkpoints.save(session, 0) : null;
       }
+      distribution.checkStart(session, g, config, step, out);
       long firstStep = step;
       long total = config.totalSteps();
       out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %d steps of %s images%s%n",
@@ -125,9 +145,12 @@ public final class Trainer {
               ? config.peoplePerBatch() + " identities x " + config.imagesPerPerson() : config.batchSize(),
           config.precision() == Precision.FLOAT32 ? "" : "; " + config.precision().name().toLowerCase(java.util.Locale.ROOT));
 
+      // A distributed run: each worker samples its share of the global batch, with a seed of its own.
+      long samplerSeed = config.seed() + step + 7919L * distribution.index();
       BatchSampler sampler = loss.needsIdentityBatches()
-          ? new PersonBatchSampler(dataset, config.peoplePerBatch(), config.imagesPerPerson(), config.seed() + step)
-          : new RandomBatchSampler(dataset.images().size(), config.batchSize(), config.seed() + step);
+          ? new PersonBatchSampler(dataset, share(config.peoplePerBatch(), "--people-per-batch"),
+              config.imagesPerPerson(), samplerSeed)
+          : new RandomBatchSampler(dataset.images().size(), share(config.batchSize(), "--batch-size"), samplerSeed);
       ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0, config.epochSize());
       PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 && config.pairsFile() != null
           ? PairsEvaluation.HeldOutPairs.read(config.pairsFile(), config.pairsDir()) : null;
@@ -139,10 +162,11 @@ public final class Trainer {
             config.lossOptions().l2SoftmaxAlpha(), dataset.numClasses(),
             org.facenet.loss.L2SoftmaxLoss.lowerBound(0.9, dataset.numClasses()));
       }
-      try (TensorBoardWriter events = new TensorBoardWriter(runDir);
+      try (TensorBoardWriter events = distribution.isChief() ? new TensorBoardWriter(runDir) : TensorBoardWriter.discarding();
           InputPipeline input = new InputPipeline(dataset, sampler, config.model().imageSize(), config.augmentation(),
           config.inputThreads(), 4, config.seed() + step, maxImagePixels, msg -> progress.message("warning: " + msg))) {
         List<String> diagNames = List.copyOf(g.diagnostics.keySet());
+        long reported = -1;
         while (step < total) {
           int epoch = (int) (step / config.epochSize());
           double lr = schedule.rate(epoch);
@@ -171,7 +195,7 @@ public final class Trainer {
           if (!Double.isFinite(total_)) {
             progress.message("");
             throw new TrainingDivergedException("loss became " + total_ + " at step " + step
-                + "; stopping. The last good checkpoint is " + lastCheckpoint.getParent()
+                + "; stopping. The last good checkpoint is " + (lastCheckpoint != null ? lastCheckpoint.getParent() : "the chief's")
                 + " (lower --learning-rate, or resume from it with --resume " + runDir + ")");
           }
           lastLoss = total_;
@@ -179,17 +203,20 @@ public final class Trainer {
           diag.put("total_loss", total_);
           diag.put("learning_rate", lr);
           events.scalars(step, diag);
-          if (heldOut != null && step % config.evalEvery() == 0 && step < total) {
+          if (heldOut != null && distribution.isChief() && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
             evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
                 msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
           }
           if (step % config.checkpointEvery() == 0 || step == total) {
-            lastCheckpoint = checkpoints.save(session, step);
+            if (distribution.isChief()) lastCheckpoint = checkpoints.save(session, step);
+            distribution.report(session, g, step, out);
+            reported = step;
             events.flush();
           }
         }
-        if (Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
+        if (distribution.isChief() && Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
+        if (reported != step) distribution.report(session, g, step, out);
         long skipped = input.skippedCount();
         if (skipped > 0) out.printf("skipped %d unreadable image(s) during training%n", skipped);
         return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, stopReason, skipped,
@@ -226,6 +253,16 @@ public final class Trainer {
         Result r = session.runner().feed(g.evalImages, images).fetch(g.evalEmbeddings).run()) {
       return Embedder.rows((TFloat32) r.get(0));
     }
+  }
+
+  /** This worker's part of a global batch dimension ({@code global} itself in a local run). */
+  private int share(int global, String option) {
+    int n = distribution.workers();
+    if (global % n != 0) {
+      throw new IllegalArgumentException(option + " " + global + " is the global batch and must divide evenly among the "
+          + n + " workers");
+    }
+    return global / n;
   }
 
   private static long readStep(Session session, TrainingGraph g) {

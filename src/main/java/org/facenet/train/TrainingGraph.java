@@ -72,6 +72,12 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, GradientTransform.IDENTITY);
+  }
+
+  /** The training graph with {@code gradients} applied to the gradients before the optimizer (e.g. an all-reduce). */
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      GradientTransform gradients) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -97,6 +103,7 @@ public final class TrainingGraph implements AutoCloseable {
       var grads = tf.gradients(total, xs);
       List<Output<?>> dys = new ArrayList<>();
       for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
+      dys = gradients.apply(tf, dys);
 
       List<Op> deps = new ArrayList<>(optimizer.apply(tf, store, trainable, dys, lr, step));
       deps.addAll(layers.updateOps());

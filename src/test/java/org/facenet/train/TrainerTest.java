@@ -47,7 +47,7 @@ public class TrainerTest {
   Path dir;
 
   /** Four classes told apart by colour, with noise; one corrupt file among them. */
-  static Path tinyDataset(Path root) throws Exception {
+  public static Path tinyDataset(Path root) throws Exception {
     Color[] colours = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
     Random r = new Random(5);
     for (int c = 0; c < colours.length; c++) {

@@ -1,0 +1,140 @@
+package org.facenet.distribute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.facenet.train.TrainerTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two facenet-train processes with TF_CONFIG on loopback train one tiny model together: their parameters are equal
+ * (the checksums each prints), the chief alone writes the run folder and exports, a resume continues the step count on
+ * both, and killing one worker makes the other stop with the message within the collective timeout.
+ */
+class MultiWorkerTrainingTest {
+
+  @TempDir
+  static Path dir;
+
+  static Path data;
+
+  private static final Pattern CHECKSUM = Pattern.compile("worker (\\d) checksum step (\\d+): (.*)");
+
+  @BeforeAll
+  static void dataset() throws Exception {
+    data = TrainerTest.tinyDataset(dir.resolve("data"));
+  }
+
+  record Worker(Process process, Path log) {
+    String output() throws IOException {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    }
+  }
+
+  static List<Worker> start(List<String> addresses, Path models, String... extra) throws IOException {
+    List<Worker> workers = new ArrayList<>();
+    for (int i = 0; i < addresses.size(); i++) workers.add(start(addresses, i, models, extra));
+    return workers;
+  }
+
+  /** Worker {@code i} of the cluster {@code addresses}: facenet-train in a JVM of its own, TF_CONFIG set. */
+  static Worker start(List<String> addresses, int i, Path models, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xss8m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "org.facenet.cli.FacenetCommand", "train",
+        "--data", data.toString(), "--image-size", "75", "--width", "0.125", "--depth", "0.2",
+        "--embedding-size", "16", "--batch-size", "8", "--epoch-size", "4", "--checkpoint-every", "2",
+        "--models-dir", models.resolve("worker" + i).toString(), "--run-name", "run", "--collective-timeout", "15",
+        "--threads", "1", "--input-threads", "1"));
+    cmd.addAll(List.of(extra));
+    Path log = dir.resolve("worker" + i + "-" + System.nanoTime() + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("TF_CONFIG", "{\"cluster\": {\"worker\": [\"" + String.join("\", \"", addresses)
+        + "\"]}, \"task\": {\"type\": \"worker\", \"index\": " + i + "}}");
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    return new Worker(pb.start(), log);
+  }
+
+  static void finish(List<Worker> workers) throws Exception {
+    for (Worker w : workers) {
+      assertTrue(w.process().waitFor(240, TimeUnit.SECONDS), "worker did not finish:\n" + w.output());
+      assertEquals(0, w.process().exitValue(), w.output());
+    }
+  }
+
+  /** step -> checksum text, as the worker printed them. */
+  static java.util.Map<Long, String> checksums(Worker w) throws IOException {
+    java.util.Map<Long, String> out = new java.util.TreeMap<>();
+    Matcher m = CHECKSUM.matcher(w.output());
+    while (m.find()) out.put(Long.parseLong(m.group(2)), m.group(3));
+    return out;
+  }
+
+  @Test
+  void twoWorkersTrainOneModelAndResumeTogether() throws Exception {
+    List<String> addresses = LoopbackCluster.addresses(2);
+    Path models = dir.resolve("models");
+    List<Worker> workers = start(addresses, models, "--max-epochs", "1");
+    finish(workers);
+    var c0 = checksums(workers.get(0));
+    var c1 = checksums(workers.get(1));
+    assertEquals(List.of(2L, 4L), List.copyOf(c0.keySet()), workers.get(0).output());
+    assertEquals(c0, c1, "the replicas' variables must be identical at every checkpoint");
+    assertTrue(workers.get(0).output().contains("settings, step 0 and variables agree"));
+    Path run = models.resolve("worker0").resolve("run");
+    assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("step-00000004")));
+    assertTrue(Files.isRegularFile(run.resolve("saved_model").resolve("saved_model.pb")), "the chief exports");
+    assertFalse(Files.exists(models.resolve("worker1")), "only the chief writes");
+
+    List<Worker> resumed = start(addresses, models, "--resume", run.toString(), "--max-epochs", "2");
+    finish(resumed);
+    for (Worker w : resumed) assertTrue(w.output().contains("resumed " + run.resolve("checkpoints").resolve("step-00000004")), w.output());
+    var r0 = checksums(resumed.get(0));
+    assertEquals(List.of(6L, 8L), List.copyOf(r0.keySet()), resumed.get(0).output());
+    assertEquals(r0, checksums(resumed.get(1)));
+  }
+
+  @Test
+  void aWorkerThatDiesStopsTheOtherWithinTheTimeout() throws Exception {
+    List<String> addresses = LoopbackCluster.addresses(2);
+    List<Worker> workers = start(addresses, dir.resolve("killed"), "--max-epochs", "1000", "--no-export");
+    Worker chief = workers.get(0);
+    Worker other = workers.get(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!other.output().contains("checksum step 2:")) {
+      assertTrue(System.nanoTime() < deadline && other.process().isAlive(), "worker 1 never trained:\n" + other.output());
+      Thread.sleep(200);
+    }
+    other.process().destroyForcibly();
+    long killed = System.nanoTime();
+    assertTrue(chief.process().waitFor(60, TimeUnit.SECONDS), "the chief hung after losing a worker:\n" + chief.output());
+    double seconds = (System.nanoTime() - killed) / 1e9;
+    assertEquals(4, chief.process().exitValue(), chief.output());
+    assertTrue(chief.output().contains("worker 0 of 2 lost another worker"), chief.output());
+    assertTrue(seconds < 15 + 30, "stopped after " + seconds + " s");
+  }
+
+  @Test
+  void aWorkerStartedWithOtherFlagsIsRefused() throws Exception {
+    List<String> addresses = LoopbackCluster.addresses(2);
+    Path models = dir.resolve("mismatch");
+    List<Worker> workers = List.of(start(addresses, 0, models, "--max-epochs", "1", "--seed", "1"),
+        start(addresses, 1, models, "--max-epochs", "1", "--seed", "2"));
+    for (Worker w : workers) {
+      assertTrue(w.process().waitFor(120, TimeUnit.SECONDS), w.output());
+      assertEquals(2, w.process().exitValue(), w.output());
+      assertTrue(w.output().contains("started with different settings"), w.output());
+    }
+  }
+}
