@@ -24,7 +24,6 @@ import org.facenet.embed.Embedder;
 import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
-import org.facenet.loss.Losses;
 import org.facenet.io.AtomicFiles;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -43,39 +42,60 @@ public final class Trainer {
 
   private final PrintStream out;
   private final boolean terminal;
+  private final StopRequest stop;
 
   public Trainer(PrintStream out, boolean terminal) {
-    this.out = out;
-    this.terminal = terminal;
+    this(out, terminal, StopRequest.NEVER);
   }
 
-  /** Starts a new run in {@code runDir} (which must not hold a run yet). */
+  /** A trainer that stops cleanly, with a checkpoint at the current step, when {@code stop} asks. */
+  public Trainer(PrintStream out, boolean terminal, StopRequest stop) {
+    this.out = out;
+    this.terminal = terminal;
+    this.stop = stop;
+  }
+
+  /**
+   * Starts a new run in {@code runDir} (which must not hold a run yet). Every input is checked first
+   * ({@link TrainingInputs}): a start that fails creates nothing.
+   */
   public TrainingResult train(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
     if (Files.exists(runDir.resolve("run.properties"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
+    TrainingInputs inputs = TrainingInputs.check(config, out::println);
     Files.createDirectories(runDir);
     config.save(runDir.resolve("run.properties"));
-    return run(config, runDir);
+    return run(inputs, runDir, false);
   }
 
-  /** Continues the run in {@code runDir} from its newest checkpoint, with the same step counter and schedule. */
+  /** Continues the run in {@code runDir} from its newest good checkpoint; {@code maxEpochs} (or null) may extend it. */
   public TrainingResult resume(Path runDir, Integer maxEpochs) throws IOException, InterruptedException {
-    TrainingConfig config = TrainingConfig.load(runDir.resolve("run.properties"));
-    if (maxEpochs != null && maxEpochs != config.maxEpochs()) {
-      config = config.withMaxEpochs(maxEpochs);
-      config.save(runDir.resolve("run.properties"));
-    }
-    if (new Checkpoints(runDir, 3).latest().isEmpty()) {
+    return resume(runDir, maxEpochs == null ? Map.of() : Map.of("max_epochs", Integer.toString(maxEpochs)));
+  }
+
+  /**
+   * Continues the run in {@code runDir} from its newest good checkpoint, with the same step counter and schedule, and
+   * with {@code changes} (run.properties entries) to the settings that may change ({@link ResumeSettings}); they are
+   * logged and recorded in run.properties once the checkpoint is restored.
+   */
+  public TrainingResult resume(Path runDir, Map<String, String> changes) throws IOException, InterruptedException {
+    TrainingConfig saved = TrainingConfig.load(runDir.resolve("run.properties"));
+    ResumeSettings settings = ResumeSettings.reconcile(saved, changes);
+    TrainingInputs inputs = TrainingInputs.check(settings.config(), out::println);
+    if (new Checkpoints(runDir, 3).newestFirst().isEmpty()) {
       throw new IllegalArgumentException(runDir + " has no checkpoint to resume from");
     }
-    return run(config, runDir);
+    for (String line : settings.changes()) out.println("resume: " + line);
+    return run(inputs, runDir, !settings.changes().isEmpty());
   }
 
-  private TrainingResult run(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
+  private TrainingResult run(TrainingInputs inputs, Path runDir, boolean saveSettings)
+      throws IOException, InterruptedException {
     long started = System.nanoTime();
-    LearningRateSchedule schedule = config.schedule();
-    ImageDataset dataset = ImageDataset.scan(config.dataDir(), config.minImagesPerClass());
+    TrainingConfig config = inputs.config();
+    LearningRateSchedule schedule = inputs.schedule();
+    ImageDataset dataset = inputs.dataset();
     Path classesFile = runDir.resolve("classes.txt");
     List<String> classes = dataset.classNames();
     if (Files.exists(classesFile)) {
@@ -89,21 +109,25 @@ public final class Trainer {
     }
     out.printf("data: %s: %d identities, %d images%n", config.dataDir(), dataset.numClasses(), dataset.images().size());
 
-    Loss loss = Losses.create(config.loss(), config.lossOptions());
+    Loss loss = inputs.loss();
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
+    for (Path p : CheckpointRecovery.removeTemporaries(checkpoints)) {
+      out.println("removed " + p + ", the temporary of a checkpoint save that did not finish");
+    }
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
-            Optimizer.facenet(config.optimizer()), config.seed());
+            Optimizer.facenet(config.optimizer()), config.seed(), config.recipe().movingAverageDecay());
         Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla(), config.precision())) {
-      Optional<Path> latest = checkpoints.latest();
+      Optional<Path> latest = CheckpointRecovery.restoreNewestGood(checkpoints, session, w -> out.println("warning: " + w));
       long step;
       Path lastCheckpoint;
       if (latest.isPresent()) {
-        session.restore(latest.get().toString());
         step = readStep(session, g);
         lastCheckpoint = latest.get();
         out.printf("resumed %s at step %d%n", latest.get().getParent(), step);
+        if (saveSettings) config.save(runDir.resolve("run.properties"));
       } else {
         session.initialize();
+        if (g.movingAverages != null) g.movingAverages.start(session);
         step = 0;
         lastCheckpoint = checkpoints.save(session, 0);
       }
@@ -120,8 +144,7 @@ public final class Trainer {
           ? new PersonBatchSampler(dataset, config.peoplePerBatch(), config.imagesPerPerson(), config.seed() + step)
           : new RandomBatchSampler(dataset.images().size(), config.batchSize(), config.seed() + step);
       ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0);
-      PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 && config.pairsFile() != null
-          ? PairsEvaluation.HeldOutPairs.read(config.pairsFile(), config.pairsDir()) : null;
+      PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 ? inputs.heldOut() : null;
       Set<String> warned = new HashSet<>();
       String stopReason = "max epochs reached";
       double lastLoss = Double.NaN;
@@ -135,6 +158,13 @@ public final class Trainer {
           config.inputThreads(), 4, config.seed() + step, msg -> progress.message("warning: " + msg))) {
         List<String> diagNames = List.copyOf(g.diagnostics.keySet());
         while (step < total) {
+          String asked = stop.reason();
+          if (asked != null) {
+            if (Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
+            events.flush();
+            progress.message("");
+            throw new TrainingInterruptedException(asked, step, runDir);
+          }
           int epoch = (int) (step / config.epochSize());
           double lr = schedule.rate(epoch);
           if (lr < 0) {
@@ -172,8 +202,11 @@ public final class Trainer {
           events.scalars(step, diag);
           if (heldOut != null && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
-            evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
+            long at = step;
+            Runnable evaluation = () -> evaluate(session, g, heldOut, config.model().imageSize(), at, events, progress,
                 msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
+            if (g.movingAverages == null) evaluation.run();
+            else g.movingAverages.withAverages(session, g.graph, () -> { evaluation.run(); return null; });
           }
           if (step % config.checkpointEvery() == 0 || step == total) {
             lastCheckpoint = checkpoints.save(session, step);
@@ -181,10 +214,11 @@ public final class Trainer {
           }
         }
         if (Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
+        Path exported = g.movingAverages == null ? lastCheckpoint : g.movingAverages.saveAveraged(session, g.graph, runDir);
         long skipped = input.skippedCount();
         if (skipped > 0) out.printf("skipped %d unreadable image(s) during training%n", skipped);
         return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, stopReason, skipped,
-            progress.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
+            progress.imagesPerSecond(), (System.nanoTime() - started) / 1e9, exported);
       }
     }
   }
