@@ -27,7 +27,7 @@ public final class MemoryEstimate {
    * Peak resident memory per activation byte of a training step (backward buffers, allocator slack), measured once
    * with the synthetic preset (docs/benchmarks.md, "Training memory").
    */
-  static final double TRAINING_FACTOR = 2.0;
+  static final double TRAINING_FACTOR = 1.5;
 
   private MemoryEstimate() {}
 

@@ -77,13 +77,15 @@ public final class MovingAverages {
     session.runner().addTarget(copyWeights).run();
   }
 
-  /** Puts the averages in the weights' place; returns the weights, for {@link #restoreWeights}. */
+  /** Puts the averages in the weights' place; returns the weights, for {@link #restoreWeights}. One run each way. */
   List<float[]> useAverages(Session session) {
     List<float[]> saved = new ArrayList<>();
-    for (VariableStore.Entry e : weights) {
-      try (Result r = session.runner().fetch(e.read()).run()) {
-        float[] v = new float[Math.toIntExact(e.size())];
-        ((TFloat32) r.get(0)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false, false));
+    Session.Runner fetch = session.runner();
+    for (VariableStore.Entry e : weights) fetch.fetch(e.read());
+    try (Result r = fetch.run()) {
+      for (int i = 0; i < weights.size(); i++) {
+        float[] v = new float[Math.toIntExact(weights.get(i).size())];
+        ((TFloat32) r.get(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false, false));
         saved.add(v);
       }
     }
@@ -91,14 +93,21 @@ public final class MovingAverages {
     return saved;
   }
 
-  /** Puts back the weights {@link #useAverages} returned. */
+  /** Puts back the weights {@link #useAverages} returned, in one run. */
   void restoreWeights(Session session, List<float[]> saved, Graph graph) {
-    for (int i = 0; i < weights.size(); i++) {
-      VariableStore.Entry e = weights.get(i);
-      try (TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()),
-          org.tensorflow.ndarray.buffer.DataBuffers.of(saved.get(i), true, false))) {
-        session.runner().feed(e.initialValue(), t).addTarget(graph.operation(e.path() + "/Assign")).run();
+    List<TFloat32> tensors = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (int i = 0; i < weights.size(); i++) {
+        VariableStore.Entry e = weights.get(i);
+        TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()),
+            org.tensorflow.ndarray.buffer.DataBuffers.of(saved.get(i), true, false));
+        tensors.add(t);
+        runner.feed(e.initialValue(), t).addTarget(graph.operation(e.path() + "/Assign"));
       }
+      runner.run();
+    } finally {
+      tensors.forEach(TFloat32::close);
     }
   }
 

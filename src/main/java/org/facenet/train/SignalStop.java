@@ -24,7 +24,13 @@ public final class SignalStop implements StopRequest, AutoCloseable {
     SignalStop stop = new SignalStop();
     for (String name : NUMBERS.keySet()) {
       Signal signal = new Signal(name);
-      stop.previous.put(signal, Signal.handle(signal, stop::handle));
+      try {
+        SignalHandler old = Signal.handle(signal, stop::handle);
+        if (old == SignalHandler.SIG_IGN) Signal.handle(signal, old); // ignored by the parent (nohup, a script's &): keep it so
+        else stop.previous.put(signal, old);
+      } catch (IllegalArgumentException e) {
+        // the JVM keeps this signal (-Xrs): the run then ends as the JVM decides, without a checkpoint
+      }
     }
     return stop;
   }

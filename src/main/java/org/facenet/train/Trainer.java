@@ -115,7 +115,8 @@ public final class Trainer {
       out.println("removed " + p + ", the temporary of a checkpoint save that did not finish");
     }
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
-            Optimizer.facenet(config.optimizer()), config.seed(), config.recipe().movingAverageDecay());
+            Optimizer.facenet(config.optimizer()), config.seed(), config.recipe().movingAverageDecay(),
+            inputs.validation() != null);
         Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla(), config.precision())) {
       Optional<Path> latest = CheckpointRecovery.restoreNewestGood(checkpoints, session, w -> out.println("warning: " + w));
       long step;
@@ -155,7 +156,9 @@ public final class Trainer {
       }
       try (TensorBoardWriter events = new TensorBoardWriter(runDir);
           InputPipeline input = new InputPipeline(dataset, sampler, config.model().imageSize(), config.augmentation(),
-          config.inputThreads(), 4, config.seed() + step, msg -> progress.message("warning: " + msg))) {
+          config.inputThreads(), 4, config.seed() + step, msg -> progress.message("warning: " + msg));
+          ValidationSet validation = inputs.validation() == null ? null : new ValidationSet(inputs.validation(),
+              config.model().imageSize(), config.batchSize(), config.seed(), msg -> progress.message("warning: " + msg))) {
         List<String> diagNames = List.copyOf(g.diagnostics.keySet());
         while (step < total) {
           String asked = stop.reason();
@@ -173,21 +176,7 @@ public final class Trainer {
           }
           Batch batch = input.next();
           Map<String, Double> diag = new LinkedHashMap<>();
-          double total_;
-          try (TFloat32 images = TFloat32.tensorOf(Shape.of(batch.size, batch.imageSize, batch.imageSize, 3),
-                  DataBuffers.of(batch.pixels, true, false));
-              TInt32 labels = TInt32.tensorOf(Shape.of(batch.size), DataBuffers.of(batch.labels, true, false));
-              TFloat32 lrT = TFloat32.scalarOf((float) lr)) {
-            Session.Runner runner = session.runner().feed(g.images, images).feed(g.labels, labels)
-                .feed(g.learningRate, lrT).addTarget(g.trainOp).fetch(g.totalLoss).fetch(g.loss).fetch(g.regularization);
-            for (String n : diagNames) runner.fetch(g.diagnostics.get(n));
-            try (Result r = runner.run()) {
-              total_ = ((TFloat32) r.get(0)).getFloat();
-              diag.put("loss_term", (double) ((TFloat32) r.get(1)).getFloat());
-              diag.put("regularization", (double) ((TFloat32) r.get(2)).getFloat());
-              for (int i = 0; i < diagNames.size(); i++) diag.put(diagNames.get(i), (double) ((TFloat32) r.get(i + 3)).getFloat());
-            }
-          }
+          double total_ = trainStep(session, g, batch, lr, diagNames, diag);
           step++;
           if (!Double.isFinite(total_)) {
             progress.message("");
@@ -202,11 +191,11 @@ public final class Trainer {
           events.scalars(step, diag);
           if (heldOut != null && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
-            long at = step;
-            Runnable evaluation = () -> evaluate(session, g, heldOut, config.model().imageSize(), at, events, progress,
+            evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
                 msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
-            if (g.movingAverages == null) evaluation.run();
-            else g.movingAverages.withAverages(session, g.graph, () -> { evaluation.run(); return null; });
+          }
+          if (validation != null && (config.evalEvery() > 0 && step % config.evalEvery() == 0 || step == total)) {
+            validate(session, g, validation, step, events, progress);
           }
           if (step % config.checkpointEvery() == 0 || step == total) {
             lastCheckpoint = checkpoints.save(session, step);
@@ -231,17 +220,55 @@ public final class Trainer {
   private static void evaluate(Session session, TrainingGraph g, PairsEvaluation.HeldOutPairs heldOut, int imageSize,
       long step, TensorBoardWriter events, ProgressDisplay progress, Consumer<String> warnings) {
     long t0 = System.nanoTime();
-    PairsEvaluation.Evaluation e = heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize));
+    PairsEvaluation.Evaluation e = g.movingAverages == null
+        ? heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize))
+        : g.movingAverages.withAverages(session, g.graph,
+            () -> heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize)));
     VerificationResult r = e.results().get(0);
     long elapsed = System.nanoTime() - t0;
     progress.exclude(elapsed);
     progress.message(String.format(Locale.ROOT,
-        "step %d: held-out accuracy %.4f +- %.4f, VAL@FAR=1e-3 %.4f, AUC %.4f (%d pairs%s, %.1f s)", step,
+        "step %d: held-out accuracy %.4f +- %.4f, VAL@FAR=1e-3 %.4f, AUC %.4f (%d pairs%s, %s%.1f s)", step,
         r.accuracyMean(), r.accuracyStd(), r.valMean(), r.auc(), r.pairs(),
-        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped", elapsed / 1e9));
+        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped",
+        g.movingAverages == null ? "" : "moving-average weights, ", elapsed / 1e9));
     events.scalar(step, "heldout/accuracy", r.accuracyMean());
     events.scalar(step, "heldout/val_at_far_1e-3", r.valMean());
     events.scalar(step, "heldout/auc", r.auc());
+    events.flush();
+  }
+
+  /** One optimizer step on {@code batch}: the total loss, with the loss terms and diagnostics put in {@code diag}. */
+  private static double trainStep(Session session, TrainingGraph g, Batch batch, double lr, List<String> diagNames,
+      Map<String, Double> diag) {
+    try (TFloat32 images = TFloat32.tensorOf(Shape.of(batch.size, batch.imageSize, batch.imageSize, 3),
+            DataBuffers.of(batch.pixels, true, false));
+        TInt32 labels = TInt32.tensorOf(Shape.of(batch.size), DataBuffers.of(batch.labels, true, false));
+        TFloat32 lrT = TFloat32.scalarOf((float) lr)) {
+      Session.Runner runner = session.runner().feed(g.images, images).feed(g.labels, labels)
+          .feed(g.learningRate, lrT).addTarget(g.trainOp).fetch(g.totalLoss).fetch(g.loss).fetch(g.regularization);
+      for (String n : diagNames) runner.fetch(g.diagnostics.get(n));
+      try (Result r = runner.run()) {
+        diag.put("loss_term", (double) ((TFloat32) r.get(1)).getFloat());
+        diag.put("regularization", (double) ((TFloat32) r.get(2)).getFloat());
+        for (int i = 0; i < diagNames.size(); i++) diag.put(diagNames.get(i), (double) ((TFloat32) r.get(i + 3)).getFloat());
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+  }
+
+  /** The validation split's loss and diagnostics, printed and written to TensorBoard as validation/*. */
+  private static void validate(Session session, TrainingGraph g, ValidationSet validation, long step,
+      TensorBoardWriter events, ProgressDisplay progress) throws InterruptedException {
+    long t0 = System.nanoTime();
+    Map<String, Double> values = validation.evaluate(session, g.validation);
+    long elapsed = System.nanoTime() - t0;
+    progress.exclude(elapsed);
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %d: validation", step));
+    values.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
+    progress.message(line.append(String.format(Locale.ROOT, " (%d images, %.1f s)", validation.images(), elapsed / 1e9))
+        .toString());
+    values.forEach((k, v) -> events.scalar(step, "validation/" + k, v));
     events.flush();
   }
 

@@ -51,12 +51,14 @@ public final class TrainingGraph implements AutoCloseable {
   public final Operand<TFloat32> evalEmbeddings;
   /** The moving averages of the trainable weights, or null without --moving-average-decay. */
   public final MovingAverages movingAverages;
+  /** The loss on validation batches, or null without a validation split. */
+  public final ValidationTower validation;
 
   private TrainingGraph(Graph graph, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
       Placeholder<TFloat32> learningRate, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
       Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics, Op trainOp,
       VariableStore variables, EmbeddingModel.Tower tower, Placeholder<TFloat32> evalImages,
-      Operand<TFloat32> evalEmbeddings, MovingAverages movingAverages) {
+      Operand<TFloat32> evalEmbeddings, MovingAverages movingAverages, ValidationTower validation) {
     this.graph = graph;
     this.images = images;
     this.labels = labels;
@@ -72,15 +74,19 @@ public final class TrainingGraph implements AutoCloseable {
     this.evalImages = evalImages;
     this.evalEmbeddings = evalEmbeddings;
     this.movingAverages = movingAverages;
+    this.validation = validation;
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
-    return build(spec, lossFunction, numClasses, optimizer, seed, 0);
+    return build(spec, lossFunction, numClasses, optimizer, seed, 0, false);
   }
 
-  /** The graph, with moving averages of the trainable weights at {@code movingAverageDecay} (0: none). */
+  /**
+   * The graph, with moving averages of the trainable weights at {@code movingAverageDecay} (0: none) and a
+   * {@link ValidationTower} if {@code validation}.
+   */
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
-      double movingAverageDecay) {
+      double movingAverageDecay, boolean validation) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -125,7 +131,8 @@ public final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> evalEmbeddings = tf.withName("eval_embeddings").identity(EmbeddingModel.build(
           Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET), evalImages, spec).embeddings());
       return new TrainingGraph(g, images, labels, lr, step, total, out.loss(), regularization, diagnostics, train,
-          store, tower, evalImages, evalEmbeddings, averages);
+          store, tower, evalImages, evalEmbeddings, averages,
+          validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses) : null);
     } catch (RuntimeException e) {
       g.close();
       throw e;
