@@ -14,17 +14,21 @@ final class ModelOptions {
           + "(default: ${DEFAULT-VALUE}).")
   String backbone;
 
-  @Range(min = 1)
+  /** The largest input side accepted; the smallest is the backbone's own (75 px for inception-resnet-v1, 16 others). */
+  static final int MAX_IMAGE_SIZE = 1024;
+
+  @Range(min = 16, max = MAX_IMAGE_SIZE)
   @Option(names = "--image-size", paramLabel = "PX",
-      description = "Input side in pixels (default: the backbone's own, 160 for inception-resnet-v1; "
+      description = "Input side in pixels, from the backbone's smallest (75 for inception-resnet-v1, 16 for the "
+          + "others) to " + MAX_IMAGE_SIZE + " (default: the backbone's own, 160 for inception-resnet-v1; "
           + "96 in the synthetic preset).")
   Integer imageSize;
 
-  @Range(min = 1)
+  @Range(min = 1, max = 65536)
   @Option(names = "--embedding-size", paramLabel = "D", description = "Embedding dimension (default: 512; 128 in the synthetic preset).")
   Integer embeddingSize;
 
-  @Range(min = 0, max = 1, minExclusive = true)
+  @Range(min = 0, minExclusive = true, max = 1)
   @Option(names = "--keep-probability", paramLabel = "P", defaultValue = "0.8",
       description = "Dropout keep probability before the bottleneck (default: ${DEFAULT-VALUE}).")
   float keepProbability;
@@ -34,12 +38,12 @@ final class ModelOptions {
       description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
-  @Range(min = 0, minExclusive = true)
+  @Range(min = 0, minExclusive = true, max = 16)
   @Option(names = "--width", paramLabel = "F",
       description = "Channel multiplier; 1.0 is the published architecture (default: 1.0; 0.5 in the synthetic preset).")
   Float width;
 
-  @Range(min = 0, minExclusive = true)
+  @Range(min = 0, minExclusive = true, max = 16)
   @Option(names = "--depth", paramLabel = "F",
       description = "Repeat multiplier of the repeated blocks; 1.0 is the published architecture "
           + "(default: 1.0; 0.2 in the synthetic preset).")

@@ -16,12 +16,17 @@ import org.facenet.eval.PairsEvaluation;
 import org.facenet.export.ModelExporter;
 import org.facenet.export.ModelMetadata;
 import org.facenet.nn.ModelSpec;
+import org.facenet.train.FacenetRecipe;
 import org.facenet.train.OptimizerKind;
 import org.facenet.train.ProgressDisplay;
+import org.facenet.train.SignalStop;
 import org.facenet.train.Trainer;
 import org.facenet.train.TrainingConfig;
+import org.facenet.train.TrainingInterruptedException;
 import org.facenet.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -29,13 +34,21 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train an embedding model, export it as a SavedModel and report held-out verification accuracy.",
         "Without --data it trains on the embedded synthetic data set (generated on first use) with the synthetic "
-            + "preset, and evaluates on its held-out identities."})
+            + "preset, and evaluates on its held-out identities.",
+        "The first Ctrl-C (SIGINT) or SIGTERM saves a checkpoint after the running step and exits (130, 143); "
+            + "a second one aborts at once."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:trained (and exported)", "2:bad input or usage; nothing was created",
+        "3:the loss diverged (NaN/Inf); the last good checkpoint is kept",
+        "130:interrupted by SIGINT (Ctrl-C), checkpoint saved: resume with --resume RUN",
+        "143:interrupted by SIGTERM, checkpoint saved: resume with --resume RUN"})
 final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data", paramLabel = "DIR",
       description = "Training images in the facenet layout DIR/<identity>/<image>.{jpg,jpeg,png} (default: the embedded synthetic set).")
   Path data;
 
+  @Range(min = 1)
   @Option(names = "--min-images-per-class", paramLabel = "N", defaultValue = "1",
       description = "Leave out identities with fewer images (default: ${DEFAULT-VALUE}).")
   int minImagesPerClass;
@@ -47,6 +60,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--pairs-dir", paramLabel = "DIR", description = "Folder the pairs file's names resolve in.")
   Path pairsDir;
 
+  @Range(min = 0)
   @Option(names = "--eval-every", paramLabel = "STEPS",
       description = "Held-out evaluation on the pairs every STEPS steps during training, by the training graph's "
           + "inference tower, printed and written to TensorBoard (heldout/*); 0: only the exported model's evaluation "
@@ -64,10 +78,12 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   LossFlags lossFlags;
 
+  @Range(min = 2)
   @Option(names = "--people-per-batch", paramLabel = "P", defaultValue = "16",
       description = "Metric losses: identities per batch (default: ${DEFAULT-VALUE}).")
   int peoplePerBatch;
 
+  @Range(min = 2)
   @Option(names = "--images-per-person", paramLabel = "K", defaultValue = "4",
       description = "Metric losses: images per identity per batch; the batch is P x K and --batch-size is ignored. "
           + "An identity with fewer than K images gives each of them once and repeats some to fill K (augmentation makes the copies differ); "
@@ -78,20 +94,56 @@ final class TrainCommand implements Callable<Integer> {
       description = "${COMPLETION-CANDIDATES}, with facenet's constants (default: ${DEFAULT-VALUE}).")
   OptimizerKind optimizer;
 
+  @Range(min = 0, minExclusive = true)
   @Option(names = "--learning-rate", paramLabel = "LR",
-      description = "Constant learning rate (default: 0.05; ignored with a schedule file).")
+      description = "Constant learning rate (default: 0.05; ignored with a schedule file; on --resume it replaces "
+          + "the run's rate or schedule).")
   Double learningRate;
 
   @Option(names = "--learning-rate-schedule-file", paramLabel = "FILE",
       description = "facenet schedule file: lines 'epoch: lr', '#' comments, lr -1 stops training.")
   Path scheduleFile;
 
+  @Range(min = 0)
+  @Option(names = "--learning-rate-decay-epochs", paramLabel = "N", defaultValue = "0",
+      description = "facenet's staircase decay: the rate times F^floor(epoch / N), on the constant rate or the "
+          + "schedule's; 0 off (default: ${DEFAULT-VALUE}).")
+  int learningRateDecayEpochs;
+
+  @Range(min = 0, minExclusive = true, max = 1)
+  @Option(names = "--learning-rate-decay-factor", paramLabel = "F", defaultValue = "1.0",
+      description = "F of that decay (default: ${DEFAULT-VALUE}).")
+  double learningRateDecayFactor;
+
+  @Range(min = 0, max = 0.999999)
+  @Option(names = "--moving-average-decay", paramLabel = "D", defaultValue = "0",
+      description = "Keep an exponential moving average of the trainable weights (facenet's; it used 0.9999), "
+          + "rate min(D, (1 + step) / (10 + step)); the held-out evaluations and the export then use the averaged "
+          + "weights. 0 off (default: ${DEFAULT-VALUE}).")
+  double movingAverageDecay;
+
+  @Range(min = 0, max = 0.99)
+  @Option(names = "--validation-set-split-ratio", paramLabel = "R", defaultValue = "0",
+      description = "Hold out this share of each training identity's images as a validation set (facenet's split); "
+          + "its loss and accuracy are logged at each --eval-every and in TensorBoard (validation/*). 0 off "
+          + "(default: ${DEFAULT-VALUE}).")
+  double validationSetSplitRatio;
+
+  @Range(min = 0)
+  @Option(names = "--min-images-per-class-for-validation", paramLabel = "N", defaultValue = "0",
+      description = "An identity gives images to the validation set only when N or more of its images remain for "
+          + "training (default: ${DEFAULT-VALUE}).")
+  int minImagesPerClassForValidation;
+
+  @Range(min = 1)
   @Option(names = "--max-epochs", paramLabel = "N", description = "Epochs to train (default: 100; 6 in the synthetic preset).")
   Integer maxEpochs;
 
+  @Range(min = 1)
   @Option(names = "--epoch-size", paramLabel = "STEPS", description = "Steps per epoch (default: 1000; 200 in the synthetic preset).")
   Integer epochSize;
 
+  @Range(min = 1)
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: 90; 64 in the synthetic preset).")
   Integer batchSize;
 
@@ -107,10 +159,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Random horizontal flips (default: on).")
   boolean randomFlip;
 
+  @Range(min = 0, max = 180)
   @Option(names = "--random-rotate", paramLabel = "DEG", defaultValue = "0",
       description = "Random rotation up to this many degrees (default: ${DEFAULT-VALUE}).")
   float randomRotate;
 
+  @Range(min = 1)
   @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "500",
       description = "Steps between checkpoints; one is also written at the end (default: ${DEFAULT-VALUE}).")
   int checkpointEvery;
@@ -123,18 +177,23 @@ final class TrainCommand implements Callable<Integer> {
   String runName;
 
   @Option(names = "--resume", paramLabel = "RUN_DIR",
-      description = "Continue the run in RUN_DIR from its newest checkpoint (same step counter and schedule; "
-          + "--max-epochs may extend it; other options are the run's own).")
+      description = "Continue the run in RUN_DIR from its newest good checkpoint (same step counter; a bad newest "
+          + "one is named and skipped). Given again, --learning-rate, --learning-rate-schedule-file, the decay, "
+          + "--max-epochs, --eval-every, --pairs/--pairs-dir, --checkpoint-every, --threads, --input-threads, "
+          + "--precision and --xla take effect, are logged and recorded in run.properties; any other setting given "
+          + "with another value than the run's is an error naming it.")
   Path resume;
 
   @Option(names = "--synthetic-dir", paramLabel = "DIR", defaultValue = "data/synthetic",
       description = "Where the embedded synthetic data set is generated (default: ${DEFAULT-VALUE}).")
   Path syntheticDir;
 
+  @Range(min = 0, max = 1024)
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
       description = "TensorFlow intra-op threads, 0 lets TensorFlow decide (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Range(min = 1, max = 1024)
   @Option(names = "--input-threads", paramLabel = "N", defaultValue = "2",
       description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
   int inputThreads;
@@ -167,6 +226,9 @@ final class TrainCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int bucketMb;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (servingDir != null) {
@@ -182,20 +244,27 @@ final class TrainCommand implements Callable<Integer> {
       System.out.printf("%s: worker %d of %d (%s); worker 0 is the chief and alone writes the run folder%n",
           TfConfig.VARIABLE, distribution.index(), distribution.workers(), cluster.get().address());
     }
-    Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), distribution)
-        .maxImagePixels(imageLimit.get());
     TrainingResult result;
     String dataset;
-    if (resume != null) {
-      result = trainer.resume(resume, maxEpochs);
-      dataset = TrainingConfig.load(resume.resolve("run.properties")).dataDir().toString();
-    } else {
-      TrainingConfig config = config();
-      dataset = config.dataDir().toString();
-      Path runDir = modelsDir.resolve(runName != null ? runName : config.model().backbone() + "-" + loss + "-"
-          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (distribution.isChief()) System.out.println("run: " + runDir);
-      result = trainer.train(config, runDir);
+    try (SignalStop stop = SignalStop.install()) {
+      Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), stop, distribution)
+          .maxImagePixels(imageLimit.get());
+      if (resume != null) {
+        TrainingConfig saved = TrainingConfig.load(resume.resolve("run.properties"));
+        result = trainer.resume(resume, ResumeFlags.asked(spec.commandLine().getParseResult(), config(saved),
+            msg -> System.err.println("warning: " + msg)));
+        dataset = TrainingConfig.load(resume.resolve("run.properties")).dataDir().toString();
+      } else {
+        TrainingConfig config = config(null);
+        dataset = config.dataDir().toString();
+        Path runDir = modelsDir.resolve(runName != null ? runName : config.model().backbone() + "-" + loss + "-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (distribution.isChief()) System.out.println("run: " + runDir);
+        result = trainer.train(config, runDir);
+      }
+    } catch (TrainingInterruptedException e) {
+      System.out.println(e.getMessage());
+      return SignalStop.exitCode(e.reason());
     }
     if (!distribution.isChief()) {
       System.out.printf("worker %d: trained steps %d..%d in %.0f s (%.1f images/s on this worker); %s%n",
@@ -209,12 +278,14 @@ final class TrainCommand implements Callable<Integer> {
     if (noExport) return 0;
     TrainingConfig config = TrainingConfig.load(result.runDir().resolve("run.properties"));
     Path savedModel = result.runDir().resolve("saved_model");
-    ModelExporter.export(config.model(), result.checkpoint(), savedModel,
+    ModelExporter.export(config.model(), result.exportCheckpoint(), savedModel,
         new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()),
         org.facenet.io.AtomicFiles.Existing.REPLACE); // the run's own saved_model, re-exported on --resume
-    System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)");
+    System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)"
+        + (config.recipe().averagesWeights() ? "; the moving averages of the weights (--moving-average-decay "
+            + config.recipe().movingAverageDecay() + ")" : ""));
     if (servingDir != null) {
-      Path version = org.facenet.export.ServingLayout.export(config.model(), result.checkpoint(), servingDir,
+      Path version = org.facenet.export.ServingLayout.export(config.model(), result.exportCheckpoint(), servingDir,
           new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()));
       System.out.println("TF Serving: " + version + " (signatures serving_default, embed_image_bytes: image_bytes -> embeddings)");
     }
@@ -232,13 +303,18 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainingConfig config() throws Exception {
+  /** The settings this command line gives; with {@code saved} (--resume) unset paths are the run's own. */
+  private TrainingConfig config(TrainingConfig saved) throws Exception {
     Preset preset = data == null ? Preset.SYNTHETIC : Preset.DATA;
     ModelSpec spec = model.toSpec(preset);
     Path dataDir = data;
     Path pairsFile = pairs;
     Path pairsRoot = pairsDir;
-    if (data == null) {
+    if (saved != null) {
+      if (dataDir == null) dataDir = saved.dataDir();
+      if (pairsFile == null) pairsFile = saved.pairsFile();
+      if (pairsRoot == null) pairsRoot = saved.pairsDir();
+    } else if (data == null) {
       SyntheticFaces.Summary synth = SyntheticFaces.ensure(syntheticDir, SyntheticFaces.Config.defaults().withSeed(seed),
           System.out);
       dataDir = synth.trainDir();
@@ -250,11 +326,12 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(data + ": --data folder not found");
     }
     int steps = epochSize != null ? epochSize : preset.epochSize();
-    return new TrainingConfig(spec, loss, lossFlags.toOptions(), dataDir, minImagesPerClass, optimizer,
+    return new TrainingConfig(spec, loss, lossFlags.toOptions(preset), dataDir, minImagesPerClass, optimizer,
         learningRate != null ? learningRate : preset.learningRate(), scheduleFile,
         maxEpochs != null ? maxEpochs : preset.maxEpochs(), steps,
         batchSize != null ? batchSize : preset.batchSize(), seed, new Augmentation(randomCrop, randomFlip, randomRotate),
         checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla,
-        evalEvery != null ? evalEvery : steps, precision.get());
+        evalEvery != null ? evalEvery : steps, precision.get(), new FacenetRecipe(movingAverageDecay,
+            learningRateDecayEpochs, learningRateDecayFactor, validationSetSplitRatio, minImagesPerClassForValidation));
   }
 }

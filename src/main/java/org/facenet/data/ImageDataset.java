@@ -92,4 +92,9 @@ public final class ImageDataset {
   public List<Integer> imagesOfClass(int label) {
     return byClass.get(label);
   }
+
+  /** The same classes (names and labels) with only {@code subset} of the images, e.g. a training/validation split. */
+  public ImageDataset withImages(List<LabeledImage> subset) {
+    return new ImageDataset(root, classNames, subset);
+  }
 }

@@ -49,6 +49,24 @@ public final class Checkpoints {
     return list().stream().reduce((a, b) -> b).map(p -> p.resolve(PREFIX));
   }
 
+  /** The prefixes of every checkpoint folder, newest first, whole or not (see {@link CheckpointRecovery}). */
+  public List<Path> newestFirst() throws IOException {
+    List<Path> all = new java.util.ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)).sorted()
+            .forEach(p -> all.add(p.resolve(PREFIX)));
+      }
+    }
+    java.util.Collections.reverse(all);
+    return all;
+  }
+
+  /** The folder the checkpoints are in, {@code RUN/checkpoints}. */
+  public Path dir() {
+    return dir;
+  }
+
   /** The step a checkpoint prefix belongs to. */
   public static long stepOf(Path prefix) {
     Matcher m = NAME.matcher(prefix.getParent().getFileName().toString());

@@ -19,10 +19,29 @@ public final class LearningRateSchedule {
 
   private final List<Entry> entries;
   private final String source;
+  private final int decayEpochs;
+  private final double decayFactor;
 
   private LearningRateSchedule(List<Entry> entries, String source) {
+    this(entries, source, 0, 1);
+  }
+
+  private LearningRateSchedule(List<Entry> entries, String source, int decayEpochs, double decayFactor) {
     this.entries = List.copyOf(entries);
     this.source = source;
+    this.decayEpochs = decayEpochs;
+    this.decayFactor = decayFactor;
+  }
+
+  /**
+   * This schedule with facenet's exponential staircase decay on top (train_softmax.py's
+   * {@code exponential_decay(lr, global_step, decay_epochs * epoch_size, factor, staircase=True)}):
+   * {@code rate(epoch) * factor^floor(epoch / decayEpochs)}; a stop (-1) stays a stop.
+   */
+  public LearningRateSchedule withDecay(int decayEpochs, double factor) {
+    if (decayEpochs < 1) throw new IllegalArgumentException("decay epochs must be >= 1, got " + decayEpochs);
+    if (!(factor > 0 && factor <= 1)) throw new IllegalArgumentException("decay factor must be in (0, 1], got " + factor);
+    return new LearningRateSchedule(entries, source, decayEpochs, factor);
   }
 
   public static LearningRateSchedule constant(double rate) {
@@ -80,7 +99,8 @@ public final class LearningRateSchedule {
       if (e.epoch() <= epoch) rate = e.rate();
       else break;
     }
-    return rate;
+    if (rate < 0 || decayEpochs == 0) return rate;
+    return rate * Math.pow(decayFactor, Math.floorDiv(epoch, decayEpochs));
   }
 
   public boolean stopsAt(int epoch) {
@@ -93,6 +113,6 @@ public final class LearningRateSchedule {
 
   @Override
   public String toString() {
-    return source;
+    return decayEpochs == 0 ? source : source + " x " + decayFactor + "^floor(epoch / " + decayEpochs + ")";
   }
 }

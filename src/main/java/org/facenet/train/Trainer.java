@@ -24,7 +24,6 @@ import org.facenet.embed.Embedder;
 import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
-import org.facenet.loss.Losses;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -43,20 +42,26 @@ public final class Trainer {
 
   private final PrintStream out;
   private final boolean terminal;
+  private final StopRequest stop;
   private final Distribution distribution;
+  private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
 
   public Trainer(PrintStream out, boolean terminal) {
-    this(out, terminal, Distribution.LOCAL);
+    this(out, terminal, StopRequest.NEVER);
+  }
+
+  /** A trainer that stops cleanly, with a checkpoint at the current step, when {@code stop} asks. */
+  public Trainer(PrintStream out, boolean terminal, StopRequest stop) {
+    this(out, terminal, stop, Distribution.LOCAL);
   }
 
   /** A trainer for one worker of {@code distribution}; only its chief writes to the run folder. */
-  public Trainer(PrintStream out, boolean terminal, Distribution distribution) {
+  public Trainer(PrintStream out, boolean terminal, StopRequest stop, Distribution distribution) {
     this.out = out;
     this.terminal = terminal;
+    this.stop = stop;
     this.distribution = distribution;
   }
-
-  private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
 
   /** Training images of more than {@code n} pixels are skipped, named and counted ({@code --max-image-pixels}). */
   public Trainer maxImagePixels(long n) {
@@ -64,43 +69,58 @@ public final class Trainer {
     return this;
   }
 
-  /** Starts a new run in {@code runDir} (which must not hold a run yet). */
+  /**
+   * Starts a new run in {@code runDir} (which must not hold a run yet). Every input is checked first
+   * ({@link TrainingInputs}): a start that fails creates nothing.
+   */
   public TrainingResult train(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
     if (distribution.isChief() && Files.exists(runDir.resolve("run.properties"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
+    TrainingInputs inputs = TrainingInputs.check(config, out::println);
     if (distribution.isChief()) {
       Files.createDirectories(runDir);
       config.save(runDir.resolve("run.properties"));
     }
-    return run(config, runDir);
+    return run(inputs, runDir, false);
   }
 
-  /** Continues the run in {@code runDir} from its newest checkpoint, with the same step counter and schedule. */
+  /** Continues the run in {@code runDir} from its newest good checkpoint; {@code maxEpochs} (or null) may extend it. */
   public TrainingResult resume(Path runDir, Integer maxEpochs) throws IOException, InterruptedException {
-    TrainingConfig config = TrainingConfig.load(runDir.resolve("run.properties"));
-    if (maxEpochs != null && maxEpochs != config.maxEpochs()) {
-      config = config.withMaxEpochs(maxEpochs);
-      if (distribution.isChief()) config.save(runDir.resolve("run.properties"));
-    }
-    if (new Checkpoints(runDir, 3).latest().isEmpty()) {
+    return resume(runDir, maxEpochs == null ? Map.of() : Map.of("max_epochs", Integer.toString(maxEpochs)));
+  }
+
+  /**
+   * Continues the run in {@code runDir} from its newest good checkpoint, with the same step counter and schedule, and
+   * with {@code changes} (run.properties entries) to the settings that may change ({@link ResumeSettings}); they are
+   * logged and recorded in run.properties once the checkpoint is restored.
+   */
+  public TrainingResult resume(Path runDir, Map<String, String> changes) throws IOException, InterruptedException {
+    TrainingConfig saved = TrainingConfig.load(runDir.resolve("run.properties"));
+    ResumeSettings settings = ResumeSettings.reconcile(saved, changes);
+    TrainingInputs inputs = TrainingInputs.check(settings.config(), out::println);
+    if (new Checkpoints(runDir, 3).newestFirst().isEmpty()) {
       throw new IllegalArgumentException(runDir + " has no checkpoint to resume from");
     }
-    return run(config, runDir);
+    for (String line : settings.changes()) out.println("resume: " + line);
+    return run(inputs, runDir, !settings.changes().isEmpty());
   }
 
-  private TrainingResult run(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
+  private TrainingResult run(TrainingInputs inputs, Path runDir, boolean saveSettings)
+      throws IOException, InterruptedException {
     try {
-      return runSteps(config, runDir);
+      return runSteps(inputs, runDir, saveSettings);
     } catch (TensorFlowException e) {
       throw distribution.explain(e);
     }
   }
 
-  private TrainingResult runSteps(TrainingConfig config, Path runDir) throws IOException, InterruptedException {
+  private TrainingResult runSteps(TrainingInputs inputs, Path runDir, boolean saveSettings)
+      throws IOException, InterruptedException {
     long started = System.nanoTime();
-    LearningRateSchedule schedule = config.schedule();
-    ImageDataset dataset = ImageDataset.scan(config.dataDir(), config.minImagesPerClass());
+    TrainingConfig config = inputs.config();
+    LearningRateSchedule schedule = inputs.schedule();
+    ImageDataset dataset = inputs.dataset();
     Path classesFile = runDir.resolve("classes.txt");
     List<String> classes = dataset.classNames();
     if (Files.exists(classesFile)) {
@@ -114,24 +134,29 @@ public final class Trainer {
     }
     out.printf("data: %s: %d identities, %d images%n", config.dataDir(), dataset.numClasses(), dataset.images().size());
 
-    Loss loss = Losses.create(config.loss(), config.lossOptions());
-    if (loss.needsIdentityBatches()) PersonBatchSampler.check(dataset, config.peoplePerBatch(), config.imagesPerPerson());
-    else dataset.checkForClassification();
+    Loss loss = inputs.loss();
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
+    if (distribution.isChief()) {
+      for (Path p : CheckpointRecovery.removeTemporaries(checkpoints)) {
+        out.println("removed " + p + ", the temporary of a checkpoint save that did not finish");
+      }
+    }
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
-            Optimizer.facenet(config.optimizer()), config.seed(), distribution.gradients());
+            Optimizer.facenet(config.optimizer()), config.seed(), config.recipe().movingAverageDecay(),
+            inputs.validation() != null, distribution.gradients());
         Session session = distribution.open(g.graph,
             SessionOptions.config(config.tfThreads(), config.xla(), config.precision()))) {
-      Optional<Path> latest = checkpoints.latest();
+      Optional<Path> latest = CheckpointRecovery.restoreNewestGood(checkpoints, session, w -> out.println("warning: " + w));
       long step;
       Path lastCheckpoint;
       if (latest.isPresent()) {
-        session.restore(latest.get().toString());
         step = readStep(session, g);
         lastCheckpoint = latest.get();
         out.printf("resumed %s at step %d%n", latest.get().getParent(), step);
+        if (saveSettings && distribution.isChief()) config.save(runDir.resolve("run.properties"));
       } else {
         session.initialize();
+        if (g.movingAverages != null) g.movingAverages.start(session);
         step = 0;
         lastCheckpoint = distribution.isChief() ? checkpoints.save(session, 0) : null;
       }
@@ -152,8 +177,7 @@ public final class Trainer {
               config.imagesPerPerson(), samplerSeed)
           : new RandomBatchSampler(dataset.images().size(), share(config.batchSize(), "--batch-size"), samplerSeed);
       ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0, config.epochSize());
-      PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 && config.pairsFile() != null
-          ? PairsEvaluation.HeldOutPairs.read(config.pairsFile(), config.pairsDir()) : null;
+      PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 ? inputs.heldOut() : null;
       Set<String> warned = new HashSet<>();
       String stopReason = "max epochs reached";
       double lastLoss = Double.NaN;
@@ -164,10 +188,21 @@ public final class Trainer {
       }
       try (TensorBoardWriter events = distribution.isChief() ? new TensorBoardWriter(runDir) : TensorBoardWriter.discarding();
           InputPipeline input = new InputPipeline(dataset, sampler, config.model().imageSize(), config.augmentation(),
-          config.inputThreads(), 4, config.seed() + step, maxImagePixels, msg -> progress.message("warning: " + msg))) {
+          config.inputThreads(), 4, config.seed() + step, maxImagePixels, msg -> progress.message("warning: " + msg));
+          ValidationSet validation = inputs.validation() == null || !distribution.isChief() ? null : new ValidationSet(inputs.validation(),
+              config.model().imageSize(), config.batchSize(), config.seed(), msg -> progress.message("warning: " + msg))) {
         List<String> diagNames = List.copyOf(g.diagnostics.keySet());
         long reported = -1;
         while (step < total) {
+          String asked = stop.reason();
+          if (asked != null) {
+            if (distribution.isChief() && Checkpoints.stepOf(lastCheckpoint) != step) {
+              lastCheckpoint = checkpoints.save(session, step);
+            }
+            events.flush();
+            progress.message("");
+            throw new TrainingInterruptedException(asked, step, runDir);
+          }
           int epoch = (int) (step / config.epochSize());
           double lr = schedule.rate(epoch);
           if (lr < 0) {
@@ -176,21 +211,7 @@ public final class Trainer {
           }
           Batch batch = input.next();
           Map<String, Double> diag = new LinkedHashMap<>();
-          double total_;
-          try (TFloat32 images = TFloat32.tensorOf(Shape.of(batch.size, batch.imageSize, batch.imageSize, 3),
-                  DataBuffers.of(batch.pixels, true, false));
-              TInt32 labels = TInt32.tensorOf(Shape.of(batch.size), DataBuffers.of(batch.labels, true, false));
-              TFloat32 lrT = TFloat32.scalarOf((float) lr)) {
-            Session.Runner runner = session.runner().feed(g.images, images).feed(g.labels, labels)
-                .feed(g.learningRate, lrT).addTarget(g.trainOp).fetch(g.totalLoss).fetch(g.loss).fetch(g.regularization);
-            for (String n : diagNames) runner.fetch(g.diagnostics.get(n));
-            try (Result r = runner.run()) {
-              total_ = ((TFloat32) r.get(0)).getFloat();
-              diag.put("loss_term", (double) ((TFloat32) r.get(1)).getFloat());
-              diag.put("regularization", (double) ((TFloat32) r.get(2)).getFloat());
-              for (int i = 0; i < diagNames.size(); i++) diag.put(diagNames.get(i), (double) ((TFloat32) r.get(i + 3)).getFloat());
-            }
-          }
+          double total_ = trainStep(session, g, batch, lr, diagNames, diag);
           step++;
           if (!Double.isFinite(total_)) {
             progress.message("");
@@ -208,6 +229,9 @@ public final class Trainer {
             evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
                 msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
           }
+          if (validation != null && (config.evalEvery() > 0 && step % config.evalEvery() == 0 || step == total)) {
+            validate(session, g, validation, step, events, progress);
+          }
           if (step % config.checkpointEvery() == 0 || step == total) {
             if (distribution.isChief()) lastCheckpoint = checkpoints.save(session, step);
             distribution.report(session, g, step, out);
@@ -215,12 +239,16 @@ public final class Trainer {
             events.flush();
           }
         }
-        if (distribution.isChief() && Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
         if (reported != step) distribution.report(session, g, step, out);
+        Path exported = null;
+        if (distribution.isChief()) {
+          if (Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
+          exported = g.movingAverages == null ? lastCheckpoint : g.movingAverages.saveAveraged(session, g.graph, runDir);
+        }
         long skipped = input.skippedCount();
         if (skipped > 0) out.printf("skipped %d unreadable image(s) during training%n", skipped);
         return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, stopReason, skipped,
-            progress.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
+            progress.imagesPerSecond(), (System.nanoTime() - started) / 1e9, exported);
       }
     }
   }
@@ -233,17 +261,55 @@ public final class Trainer {
   private static void evaluate(Session session, TrainingGraph g, PairsEvaluation.HeldOutPairs heldOut, int imageSize,
       long step, TensorBoardWriter events, ProgressDisplay progress, Consumer<String> warnings) {
     long t0 = System.nanoTime();
-    PairsEvaluation.Evaluation e = heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize));
+    PairsEvaluation.Evaluation e = g.movingAverages == null
+        ? heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize))
+        : g.movingAverages.withAverages(session, g.graph,
+            () -> heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize)));
     VerificationResult r = e.results().get(0);
     long elapsed = System.nanoTime() - t0;
     progress.exclude(elapsed);
     progress.message(String.format(Locale.ROOT,
-        "step %d: held-out accuracy %.4f +- %.4f, VAL@FAR=1e-3 %.4f, AUC %.4f (%d pairs%s, %.1f s)", step,
+        "step %d: held-out accuracy %.4f +- %.4f, VAL@FAR=1e-3 %.4f, AUC %.4f (%d pairs%s, %s%.1f s)", step,
         r.accuracyMean(), r.accuracyStd(), r.valMean(), r.auc(), r.pairs(),
-        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped", elapsed / 1e9));
+        e.missing().isEmpty() ? "" : ", " + e.missing().size() + " skipped",
+        g.movingAverages == null ? "" : "moving-average weights, ", elapsed / 1e9));
     events.scalar(step, "heldout/accuracy", r.accuracyMean());
     events.scalar(step, "heldout/val_at_far_1e-3", r.valMean());
     events.scalar(step, "heldout/auc", r.auc());
+    events.flush();
+  }
+
+  /** One optimizer step on {@code batch}: the total loss, with the loss terms and diagnostics put in {@code diag}. */
+  private static double trainStep(Session session, TrainingGraph g, Batch batch, double lr, List<String> diagNames,
+      Map<String, Double> diag) {
+    try (TFloat32 images = TFloat32.tensorOf(Shape.of(batch.size, batch.imageSize, batch.imageSize, 3),
+            DataBuffers.of(batch.pixels, true, false));
+        TInt32 labels = TInt32.tensorOf(Shape.of(batch.size), DataBuffers.of(batch.labels, true, false));
+        TFloat32 lrT = TFloat32.scalarOf((float) lr)) {
+      Session.Runner runner = session.runner().feed(g.images, images).feed(g.labels, labels)
+          .feed(g.learningRate, lrT).addTarget(g.trainOp).fetch(g.totalLoss).fetch(g.loss).fetch(g.regularization);
+      for (String n : diagNames) runner.fetch(g.diagnostics.get(n));
+      try (Result r = runner.run()) {
+        diag.put("loss_term", (double) ((TFloat32) r.get(1)).getFloat());
+        diag.put("regularization", (double) ((TFloat32) r.get(2)).getFloat());
+        for (int i = 0; i < diagNames.size(); i++) diag.put(diagNames.get(i), (double) ((TFloat32) r.get(i + 3)).getFloat());
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+  }
+
+  /** The validation split's loss and diagnostics, printed and written to TensorBoard as validation/*. */
+  private static void validate(Session session, TrainingGraph g, ValidationSet validation, long step,
+      TensorBoardWriter events, ProgressDisplay progress) throws InterruptedException {
+    long t0 = System.nanoTime();
+    Map<String, Double> values = validation.evaluate(session, g.validation);
+    long elapsed = System.nanoTime() - t0;
+    progress.exclude(elapsed);
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %d: validation", step));
+    values.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
+    progress.message(line.append(String.format(Locale.ROOT, " (%d images, %.1f s)", validation.images(), elapsed / 1e9))
+        .toString());
+    values.forEach((k, v) -> events.scalar(step, "validation/" + k, v));
     events.flush();
   }
 

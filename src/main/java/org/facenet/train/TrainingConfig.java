@@ -33,13 +33,26 @@ import org.facenet.nn.ModelSpec;
  *                         evaluation of the exported model after training)
  * @param precision        arithmetic of the training session's convolutions and matrix products (variables, their
  *                         updates and the exported model stay float32)
+ * @param recipe           facenet's moving average of the weights, staircase decay and validation split
  */
 public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
     OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
     long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
-    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery, Precision precision) {
+    int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery, Precision precision,
+    FacenetRecipe recipe) {
+
+  /** Settings without facenet's moving average, decay schedule and validation split. */
+  public TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
+      OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
+      long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
+      int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery, Precision precision) {
+    this(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile, maxEpochs,
+        epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
+        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision, FacenetRecipe.NONE);
+  }
 
   public TrainingConfig {
+    java.util.Objects.requireNonNull(recipe, "recipe");
     if (maxEpochs < 1) throw new IllegalArgumentException("--max-epochs must be >= 1, got " + maxEpochs);
     if (epochSize < 1) throw new IllegalArgumentException("--epoch-size must be >= 1, got " + epochSize);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
@@ -62,31 +75,56 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
     return (long) maxEpochs * epochSize;
   }
 
+  /** The learning rate by epoch: the schedule file's or the constant rate, with facenet's staircase decay if set. */
   public LearningRateSchedule schedule() throws IOException {
-    return scheduleFile == null ? LearningRateSchedule.constant(learningRate) : LearningRateSchedule.parse(scheduleFile);
+    LearningRateSchedule base = scheduleFile == null ? LearningRateSchedule.constant(learningRate)
+        : LearningRateSchedule.parse(scheduleFile);
+    return recipe.learningRateDecayEpochs() > 0
+        ? base.withDecay(recipe.learningRateDecayEpochs(), recipe.learningRateDecayFactor()) : base;
   }
 
+  /** These settings with {@code maxEpochs}. */
   public TrainingConfig withMaxEpochs(int epochs) {
-    return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
-        epochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision);
+    return withChanges(java.util.Map.of("max_epochs", Integer.toString(epochs)));
   }
 
   /** These settings with held-out evaluations on {@code pairsFile} (names resolved in {@code pairsDir}) every {@code evalEvery} steps. */
   public TrainingConfig withEvaluation(Path pairsFile, Path pairsDir, int evalEvery) {
-    return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
-        maxEpochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision);
+    java.util.Map<String, String> changes = new java.util.HashMap<>();
+    changes.put("pairs_file", pairsFile == null ? null : pairsFile.toAbsolutePath().toString());
+    changes.put("pairs_dir", pairsDir == null ? null : pairsDir.toAbsolutePath().toString());
+    changes.put("eval_every", Integer.toString(evalEvery));
+    return withChanges(changes);
   }
 
   /** These settings at {@code precision}. */
   public TrainingConfig withPrecision(Precision precision) {
-    return new TrainingConfig(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile,
-        maxEpochs, epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
-        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision);
+    return withChanges(java.util.Map.of("precision", precision.name()));
   }
 
-  public void save(Path file) throws IOException {
+  /** These settings with facenet's moving average, decay schedule and validation split as {@code recipe} says. */
+  public TrainingConfig withRecipe(FacenetRecipe recipe) {
+    Properties p = recipe.toProperties();
+    java.util.Map<String, String> changes = new java.util.HashMap<>();
+    for (String k : FacenetRecipe.KEYS) changes.put(k, p.getProperty(k));
+    return withChanges(changes);
+  }
+
+  /**
+   * These settings with some of their run.properties entries replaced ({@code key -> value}; a null value removes an
+   * optional entry such as {@code learning_rate_schedule_file}): the one way to derive a changed copy.
+   */
+  public TrainingConfig withChanges(java.util.Map<String, String> changes) {
+    Properties p = toProperties();
+    changes.forEach((k, v) -> {
+      if (v == null) p.remove(k);
+      else p.setProperty(k, v);
+    });
+    return fromProperties(p);
+  }
+
+  /** These settings as run.properties entries (what {@link #save} writes). */
+  public Properties toProperties() {
     Properties p = new Properties();
     model.store(p);
     p.setProperty("loss", loss);
@@ -115,6 +153,12 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
     p.setProperty("xla", Boolean.toString(xla));
     p.setProperty("eval_every", Integer.toString(evalEvery));
     p.setProperty("precision", precision.name());
+    p.putAll(recipe.toProperties());
+    return p;
+  }
+
+  public void save(Path file) throws IOException {
+    Properties p = toProperties();
     AtomicFiles.write(file, out -> {
       try (Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
         p.store(w, "facenet-java training run");
@@ -129,6 +173,15 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
       p.load(r);
     }
     try {
+      return fromProperties(p);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(file + ": cannot read the run settings: " + e.getMessage(), e);
+    }
+  }
+
+  /** The settings that {@code p} (run.properties entries) describes. */
+  public static TrainingConfig fromProperties(Properties p) {
+    {
       String schedule = p.getProperty("learning_rate_schedule_file");
       String pairs = p.getProperty("pairs_file");
       return new TrainingConfig(ModelSpec.load(p), p.getProperty("loss"), LossOptions.load(p),
@@ -144,9 +197,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
           Integer.parseInt(p.getProperty("input_threads")), Integer.parseInt(p.getProperty("people_per_batch")),
           Integer.parseInt(p.getProperty("images_per_person")), Boolean.parseBoolean(p.getProperty("xla", "false")),
           Integer.parseInt(p.getProperty("eval_every", "0")),
-          Precision.valueOf(p.getProperty("precision", Precision.FLOAT32.name())));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(file + ": cannot read the run settings: " + e.getMessage(), e);
+          Precision.valueOf(p.getProperty("precision", Precision.FLOAT32.name())), FacenetRecipe.load(p));
     }
   }
 }

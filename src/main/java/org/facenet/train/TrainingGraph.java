@@ -49,12 +49,16 @@ public final class TrainingGraph implements AutoCloseable {
   public final Placeholder<TFloat32> evalImages;
   /** The inference tower's L2-normalised embeddings, what the exported SavedModel computes. */
   public final Operand<TFloat32> evalEmbeddings;
+  /** The moving averages of the trainable weights, or null without --moving-average-decay. */
+  public final MovingAverages movingAverages;
+  /** The loss on validation batches, or null without a validation split. */
+  public final ValidationTower validation;
 
   private TrainingGraph(Graph graph, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
       Placeholder<TFloat32> learningRate, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
       Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics, Op trainOp,
       VariableStore variables, EmbeddingModel.Tower tower, Placeholder<TFloat32> evalImages,
-      Operand<TFloat32> evalEmbeddings) {
+      Operand<TFloat32> evalEmbeddings, MovingAverages movingAverages, ValidationTower validation) {
     this.graph = graph;
     this.images = images;
     this.labels = labels;
@@ -69,15 +73,27 @@ public final class TrainingGraph implements AutoCloseable {
     this.tower = tower;
     this.evalImages = evalImages;
     this.evalEmbeddings = evalEmbeddings;
+    this.movingAverages = movingAverages;
+    this.validation = validation;
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
-    return build(spec, lossFunction, numClasses, optimizer, seed, GradientTransform.IDENTITY);
+    return build(spec, lossFunction, numClasses, optimizer, seed, 0, false, GradientTransform.IDENTITY);
   }
 
-  /** The training graph with {@code gradients} applied to the gradients before the optimizer (e.g. an all-reduce). */
+  /**
+   * The graph, with moving averages of the trainable weights at {@code movingAverageDecay} (0: none) and a
+   * {@link ValidationTower} if {@code validation}.
+   */
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
-      GradientTransform gradients) {
+      double movingAverageDecay, boolean validation) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, movingAverageDecay, validation,
+        GradientTransform.IDENTITY);
+  }
+
+  /** As above, with {@code gradients} applied to the gradients before the optimizer (e.g. an all-reduce). */
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      double movingAverageDecay, boolean validation, GradientTransform gradients) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -109,7 +125,10 @@ public final class TrainingGraph implements AutoCloseable {
       deps.addAll(layers.updateOps());
       deps.addAll(out.updates());
       Op applied = tf.withControlDependencies(deps).noOp();
-      Op train = tf.withControlDependencies(List.of(applied)).withName("train_op").assignAdd(step, tf.constant(1L));
+      MovingAverages averages = movingAverageDecay > 0
+          ? MovingAverages.build(tf, store, trainable, movingAverageDecay, step, applied) : null;
+      Op train = tf.withControlDependencies(List.of(averages != null ? averages.update() : applied))
+          .withName("train_op").assignAdd(step, tf.constant(1L));
 
       Map<String, Operand<TFloat32>> diagnostics = new LinkedHashMap<>(new java.util.TreeMap<>(out.diagnostics()));
       Operand<TFloat32> norms = tf.math.sqrt(tf.sum(tf.math.square(tower.prelogits()), tf.constant(1)));
@@ -120,7 +139,8 @@ public final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> evalEmbeddings = tf.withName("eval_embeddings").identity(EmbeddingModel.build(
           Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET), evalImages, spec).embeddings());
       return new TrainingGraph(g, images, labels, lr, step, total, out.loss(), regularization, diagnostics, train,
-          store, tower, evalImages, evalEmbeddings);
+          store, tower, evalImages, evalEmbeddings, averages,
+          validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses) : null);
     } catch (RuntimeException e) {
       g.close();
       throw e;

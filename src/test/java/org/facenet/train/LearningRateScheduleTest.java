@@ -61,4 +61,32 @@ class LearningRateScheduleTest {
         () -> LearningRateSchedule.parse(dir.resolve("missing.txt")));
     assertTrue(e.getMessage().contains("missing.txt: learning-rate schedule file not found"), e.getMessage());
   }
+
+  @Test
+  void facenetsStaircaseDecayMultipliesTheRateByTheFactorEveryNEpochs() throws Exception {
+    // facenet: exponential_decay(lr, global_step, decay_epochs * epoch_size, factor, staircase=True)
+    LearningRateSchedule c = LearningRateSchedule.constant(0.1).withDecay(4, 0.5);
+    assertEquals(0.1, c.rate(0), 1e-15);
+    assertEquals(0.1, c.rate(3), 1e-15);
+    assertEquals(0.05, c.rate(4), 1e-15);
+    assertEquals(0.05, c.rate(7), 1e-15);
+    assertEquals(0.025, c.rate(8), 1e-15);
+    assertEquals(0.1 * Math.pow(0.5, 25), c.rate(100), 1e-20);
+    // on a schedule file's rates too, and a stop stays a stop
+    LearningRateSchedule f = LearningRateSchedule.parse(file("0: 0.2\n3: 0.02\n9: -1\n")).withDecay(2, 0.1);
+    assertEquals(0.2, f.rate(1), 1e-15);
+    assertEquals(0.2 * 0.1, f.rate(2), 1e-15);
+    assertEquals(0.02 * 0.1, f.rate(3), 1e-15);
+    assertEquals(0.02 * 0.001, f.rate(7), 1e-15);
+    assertTrue(f.stopsAt(9));
+    assertThrows(IllegalArgumentException.class, () -> c.withDecay(0, 0.5));
+  }
+
+  @Test
+  void theRunsDecaySettingsGiveThatSchedule() throws Exception {
+    TrainingConfig config = TrainerTest.config(dir, 1, 0.1, OptimizerKind.ADAM)
+        .withRecipe(new FacenetRecipe(0, 4, 0.5, 0, 0));
+    assertEquals(0.025, config.schedule().rate(9), 1e-15);
+    assertEquals(0.1, TrainerTest.config(dir, 1, 0.1, OptimizerKind.ADAM).schedule().rate(9), 1e-15);
+  }
 }

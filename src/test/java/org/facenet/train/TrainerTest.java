@@ -185,4 +185,35 @@ public class TrainerTest {
     Path latest = new Checkpoints(run, 3).latest().orElseThrow();
     assertTrue(e.getMessage().contains(latest.getParent().toString()), e.getMessage());
   }
+
+  @Test
+  void theValidationSplitsLossAndAccuracyAreLoggedAtEachEvaluationAndInTensorBoard() throws Exception {
+    Path data = tinyDataset(dir.resolve("data"));
+    TrainingConfig config = config(data, 2, 0.01, OptimizerKind.ADAM).withRecipe(new FacenetRecipe(0, 0, 1, 0.34, 2))
+        .withChanges(Map.of("eval_every", "5"));
+    Path run = dir.resolve("run");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainingResult r = new Trainer(new PrintStream(log, true), false).train(config, run);
+    assertEquals(10, r.lastStep());
+    String text = log.toString();
+    // 6 images an identity (class_0: 7 names with its broken file): floor(6 x 0.66) = 3 train, 3 validate; 4 + 3 for class_0
+    assertTrue(text.contains("validation split: 12 of 25 images of 4 identities held out (ratio 0.34)"), text);
+    List<String> lines = text.lines().filter(l -> l.contains(": validation loss ")).toList();
+    assertEquals(2, lines.size(), text);
+    assertTrue(lines.get(0).startsWith("step 5: validation loss ") && lines.get(0).contains(" accuracy "), lines.get(0));
+    assertTrue(lines.get(1).startsWith("step 10: validation loss "), lines.get(1));
+    assertTrue(text.contains("data: " + data + ": 4 identities, 13 images"), "training sees the rest only:\n" + text);
+    Map<String, Float> atTen = new java.util.HashMap<>();
+    try (java.util.stream.Stream<Path> files = Files.list(run)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+        for (org.tensorflow.proto.Event e : TensorBoardWriterTest.readEvents(f)) {
+          if (e.getStep() != 10) continue;
+          for (org.tensorflow.proto.Summary.Value v : e.getSummary().getValueList()) atTen.put(v.getTag(), v.getSimpleValue());
+        }
+      }
+    }
+    double accuracy = Double.parseDouble(lines.get(1).replaceAll(".* accuracy (\\S+).*", "$1"));
+    assertEquals(accuracy, atTen.get("validation/accuracy"), 1e-4, atTen.toString());
+    assertTrue(atTen.containsKey("validation/loss"), atTen.toString());
+  }
 }
