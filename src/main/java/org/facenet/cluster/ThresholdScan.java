@@ -165,15 +165,17 @@ public final class ThresholdScan {
   }
 
   /**
-   * A range worth scanning, from the distances in the algorithm's space of a seeded sample of up to 200 faces: from
+   * A range worth scanning, from the distances in the algorithm's space of a seeded sample of up to 200 faces (fewer past
+   * 100,000 faces, so that at most 20 million distances are computed): from
    * the 10th percentile of their nearest-neighbour distances (below it almost every face is alone) to the median of
-   * their distances to all faces (above it most faces are linked), in 14 steps; for a similarity the distances d of
+   * their distances to all faces (a regular subsample of them past 2 million) (above it most faces are linked), in 14 steps; for a similarity the distances d of
    * unit vectors map to 1 - d^2 / 2. Null when the faces are all (nearly) alike.
    */
   static double[] propose(Embeddings space, boolean similarity, long seed) {
     int n = space.size();
     if (n < 2) return null;
-    int m = Math.min(n, 200);
+    // at most 20 million distances (80 MB), and 2 million of them kept for the median
+    int m = (int) Math.max(1, Math.min(Math.min(n, 200), 20_000_000L / n));
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) perm[i] = i;
     Random rnd = new Random(seed);
@@ -186,18 +188,22 @@ public final class ThresholdScan {
     int[] sample = java.util.Arrays.copyOf(perm, m);
     float[] dist = Distances.fromRows(space, sample);
     double[] nearest = new double[m];
-    double[] all = new double[m * (n - 1)];
+    long pairs = (long) m * (n - 1);
+    int stride = (int) Math.max(1, pairs / 2_000_000);
+    double[] all = new double[(int) ((pairs + stride - 1) / stride)];
     int a = 0;
+    long k = 0;
     for (int s = 0; s < m; s++) {
       double best = Double.POSITIVE_INFINITY;
       for (int j = 0; j < n; j++) {
         if (j == sample[s]) continue;
         double d = dist[s * n + j];
-        all[a++] = d;
+        if (k++ % stride == 0 && a < all.length) all[a++] = d;
         best = Math.min(best, d);
       }
       nearest[s] = best;
     }
+    if (a < all.length) all = java.util.Arrays.copyOf(all, a);
     double lo = quantile(nearest, 0.1);
     double hi = quantile(all, 0.5);
     if (!(hi > 1e-6) || !(hi > lo)) return null;

@@ -57,24 +57,47 @@ class LaunchersTest {
     return Map.of("FACENET_JAVA", java.toString(), "FACENET_JAR", dir.resolve("facenet-java.jar").toString());
   }
 
+  /**
+   * Runs a launcher with its stderr (and nothing else) on this process's stdout, through a bash pipeline that ends
+   * only when every writer of the launcher's stderr, its filter included, is done: java.lang.Process stops reading a
+   * pipe when its child exits, which may be before the filter has written its last line.
+   */
+  private Run stderrOf(Map<String, String> env, String... command) throws Exception {
+    String[] all = new String[command.length + 3];
+    all[0] = "bash";
+    all[1] = "-c";
+    all[2] = "set -o pipefail; \"$0\" \"$@\" 2>&1 >/dev/null | cat";
+    System.arraycopy(command, 0, all, 3, command.length);
+    Run r = run(env, all);
+    return new Run(r.exit(), "", r.out());
+  }
+
   @Test
   void tensorFlowStartUpLinesAreHiddenUnlessVerboseAndExitCodeAndOrderAreKept() throws Exception {
-    Run quiet = run(fakeJava(), "tools/facenet-cluster", "x.csv");
-    assertEquals(7, quiet.exit());
-    // the filter ends a last line without a newline with one
-    assertEquals("error: before\n" + KEPT_ERROR + "\nerror: last, no newline\n", quiet.err());
-    assertTrue(quiet.out().startsWith("first line\nargs: -jar "), quiet.out());
-    assertTrue(quiet.out().endsWith("facenet-java.jar cluster x.csv\n"), quiet.out());
+    Map<String, String> quietEnv = new java.util.HashMap<>(fakeJava());
+    quietEnv.put("FACENET_QUIET_TF", "1"); // as on a terminal
+    for (int i = 0; i < 20; i++) { // the filter is a second process: the order and the last line must hold every time
+      Run quiet = stderrOf(quietEnv, "tools/facenet-cluster", "x.csv");
+      assertEquals(7, quiet.exit());
+      // the filter ends a last line without a newline with one
+      assertEquals("error: before\n" + KEPT_ERROR + "\nerror: last, no newline\n", quiet.err());
+    }
+    Run out = run(quietEnv, "tools/facenet-cluster", "x.csv");
+    assertEquals(7, out.exit());
+    assertTrue(out.out().startsWith("first line\nargs: -jar "), out.out());
+    assertTrue(out.out().endsWith("facenet-java.jar cluster x.csv\n"), out.out());
 
     String all = "error: before\n" + NOISE_1 + "\n" + NOISE_2 + "\n" + KEPT_ERROR + "\n" + NOISE_3
         + "\nerror: last, no newline";
-    Run verbose = run(fakeJava(), "tools/facenet-cluster", "--verbose", "x.csv");
+    Run verbose = run(quietEnv, "tools/facenet-cluster", "--verbose", "x.csv");
     assertEquals(7, verbose.exit());
     assertEquals(all, verbose.err());
     // a log level set by the user is the user's choice: nothing is hidden
-    Map<String, String> env = new java.util.HashMap<>(fakeJava());
+    Map<String, String> env = new java.util.HashMap<>(quietEnv);
     env.put("TF_CPP_MIN_LOG_LEVEL", "1");
     assertEquals(all, run(env, "tools/facenet", "embed").err());
+    // stderr a pipe (not a terminal) and no FACENET_QUIET_TF: not filtered, the JVM writes the pipe itself
+    assertEquals(all, run(fakeJava(), "tools/facenet-cluster", "x.csv").err());
   }
 
   @Test
