@@ -74,10 +74,14 @@ public final class FaceDetector implements AutoCloseable {
     double[] t = settings.thresholds();
     List<Box> boxes = new ArrayList<>();
     try (TUint8 image = Mtcnn.tensor(photo)) {
-      for (double scale : scales(h, w, settings.minSize(), settings.factor())) {
+      // the levels are independent session runs: run them concurrently (the small ones leave cores idle), then
+      // gather their boxes in facenet's order
+      for (List<Box> level : scales(h, w, settings.minSize(), settings.factor()).parallelStream().map(scale -> {
         int hs = (int) Math.ceil(h * scale), ws = (int) Math.ceil(w * scale);
         Mtcnn.PNetResult map = mtcnn.pnet(image, hs, ws);
-        boxes.addAll(BoxMath.nms(BoxMath.generate(map, scale, t[0]), 0.5, BoxMath.Overlap.UNION));
+        return BoxMath.nms(BoxMath.generate(map, scale, t[0]), 0.5, BoxMath.Overlap.UNION);
+      }).toList()) {
+        boxes.addAll(level);
       }
     }
     if (boxes.isEmpty()) return List.of();
