@@ -1,6 +1,7 @@
 package org.facenet.align;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.types.TUint8;
 
@@ -138,8 +139,8 @@ public final class FaceDetector implements AutoCloseable {
     List<Face> result = new ArrayList<>();
     for (Box b : BoxMath.nms(faces, 0.7, BoxMath.Overlap.MIN)) {
       double[] p = landmarks.get(faces.indexOf(b));
-      result.add(new Face(b.x1, b.y1, b.x2, b.y2, b.score, java.util.Arrays.copyOfRange(p, 0, 5),
-          java.util.Arrays.copyOfRange(p, 5, 10)));
+      result.add(new Face(b.x1, b.y1, b.x2, b.y2, b.score, Arrays.copyOfRange(p, 0, 5),
+          Arrays.copyOfRange(p, 5, 10)));
     }
     return result;
   }
