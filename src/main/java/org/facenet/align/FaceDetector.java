@@ -1,6 +1,7 @@
 package org.facenet.align;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.types.TUint8;
 
@@ -74,10 +75,14 @@ public final class FaceDetector implements AutoCloseable {
     double[] t = settings.thresholds();
     List<Box> boxes = new ArrayList<>();
     try (TUint8 image = Mtcnn.tensor(photo)) {
-      for (double scale : scales(h, w, settings.minSize(), settings.factor())) {
+      // the levels are independent session runs: run them concurrently (the small ones leave cores idle), then
+      // gather their boxes in facenet's order
+      for (List<Box> level : scales(h, w, settings.minSize(), settings.factor()).parallelStream().map(scale -> {
         int hs = (int) Math.ceil(h * scale), ws = (int) Math.ceil(w * scale);
         Mtcnn.PNetResult map = mtcnn.pnet(image, hs, ws);
-        boxes.addAll(BoxMath.nms(BoxMath.generate(map, scale, t[0]), 0.5, BoxMath.Overlap.UNION));
+        return BoxMath.nms(BoxMath.generate(map, scale, t[0]), 0.5, BoxMath.Overlap.UNION);
+      }).toList()) {
+        boxes.addAll(level);
       }
     }
     if (boxes.isEmpty()) return List.of();
@@ -134,8 +139,8 @@ public final class FaceDetector implements AutoCloseable {
     List<Face> result = new ArrayList<>();
     for (Box b : BoxMath.nms(faces, 0.7, BoxMath.Overlap.MIN)) {
       double[] p = landmarks.get(faces.indexOf(b));
-      result.add(new Face(b.x1, b.y1, b.x2, b.y2, b.score, java.util.Arrays.copyOfRange(p, 0, 5),
-          java.util.Arrays.copyOfRange(p, 5, 10)));
+      result.add(new Face(b.x1, b.y1, b.x2, b.y2, b.score, Arrays.copyOfRange(p, 0, 5),
+          Arrays.copyOfRange(p, 5, 10)));
     }
     return result;
   }

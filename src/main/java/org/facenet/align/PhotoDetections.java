@@ -24,9 +24,12 @@ public final class PhotoDetections {
 
   /** The faces of {@code photo} in the pixels of the original file (undoing the decoder's downscaling). */
   public static List<Face> detect(FaceDetector detector, PhotoDecoder.Decoded photo) {
-    List<Face> faces = detector.detect(photo.image());
-    if (photo.scale() == 1.0) return faces;
-    double s = photo.scale();
+    return detect(detector.detect(photo.image()), photo.scale());
+  }
+
+  /** {@code faces} found in a photo decoded at 1 / {@code s} of its size, in the original's pixels. */
+  static List<Face> detect(List<Face> faces, double s) {
+    if (s == 1.0) return faces;
     List<Face> out = new ArrayList<>();
     for (Face f : faces) {
       double[] lx = f.landmarkX().clone(), ly = f.landmarkY().clone();

@@ -59,8 +59,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--matmul", description = "Also measure a 2048 x 2048 matrix product's GFLOP/s (the CPU's ceiling).")
   boolean matmul;
 
+  @Option(names = "--detect", paramLabel = "PHOTO",
+      description = "Instead: MTCNN face detection time on PHOTO (median of --steps after --warmup).")
+  java.nio.file.Path detect;
+
   @Override
   public Integer call() throws Exception {
+    if (detect != null) {
+      System.out.println(org.facenet.align.DetectionBenchmark.run(detect, warmup, steps));
+      return 0;
+    }
     List<Benchmark.Row> rows = new ArrayList<>();
     Preset preset = syntheticPreset ? Preset.SYNTHETIC : Preset.DATA;
     Precision p = precision.get();

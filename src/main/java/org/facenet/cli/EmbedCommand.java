@@ -50,8 +50,20 @@ final class EmbedCommand implements Callable<Integer> {
   @Mixin
   ImageLimitOption imageLimit;
 
+  @Option(names = "--align", description = "Raw photos: detect faces with MTCNN and align each before embedding; rows "
+      + "path,face,x1,y1,x2,y2,score,e0..; the face facenet's align would keep, or --all-faces (default: off).")
+  boolean align;
+
+  @Option(names = "--all-faces", description = "With --align: a row for every face (default: off).")
+  boolean allFaces;
+
+  @Option(names = "--alignment", paramLabel = "KIND", defaultValue = "facenet",
+      description = "With --align: facenet or similarity (insightface's ArcFace warp) (default: ${DEFAULT-VALUE}).")
+  org.facenet.align.DatasetAligner.Alignment alignment;
+
   @Override
   public Integer call() throws Exception {
+    if (align) return AlignedEmbed.run(dir, model, out, precision, allFaces, alignment);
     List<Path> files = DirectoryEmbedder.listImages(dir);
     if (files.isEmpty()) throw new IllegalArgumentException(dir + ": no .jpg, .jpeg or .png images below this folder");
     try (Embedder embedder = precision.load(model)) {
