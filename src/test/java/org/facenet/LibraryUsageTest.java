@@ -37,6 +37,14 @@ class LibraryUsageTest {
     return Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
   }
 
+  /** The README's section under the heading {@code heading} (up to the next heading of that level). */
+  static String section(String markdown, String heading) {
+    int start = markdown.indexOf("\n" + heading + "\n");
+    assertTrue(start >= 0, "README has no '" + heading + "' section");
+    int end = markdown.indexOf("\n## ", start + heading.length() + 2);
+    return markdown.substring(start, end < 0 ? markdown.length() : end);
+  }
+
   /** The bodies of the README's fenced blocks of the given language. */
   static List<String> blocks(String markdown, String language) {
     List<String> out = new ArrayList<>();
@@ -61,8 +69,8 @@ class LibraryUsageTest {
 
   @Test
   void readmeProgramCompilesAsWrittenAndTheTripletLossFalls() throws Exception {
-    List<String> java = blocks(readme(), "java");
-    assertEquals(1, java.size(), "the README's Java program");
+    List<String> java = blocks(section(readme(), "## Use as a library"), "java");
+    assertEquals(1, java.size(), "the README's Java program in 'Use as a library'");
     String source = java.get(0);
     Matcher cls = Pattern.compile("public class (\\w+)").matcher(source);
     assertTrue(cls.find(), "a public class");

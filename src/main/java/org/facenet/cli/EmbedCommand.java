@@ -106,5 +106,6 @@ final class EmbedCommand implements Callable<Integer> {
   }
 
   /** Nothing could be embedded: the temporary file is dropped and no CSV written. */
-  private static final class NothingEmbedded extends java.io.IOException {}
+  /** Thrown out of the writer (unchecked, so AtomicFiles passes it through as it is) when no image could be read. */
+  private static final class NothingEmbedded extends RuntimeException {}
 }

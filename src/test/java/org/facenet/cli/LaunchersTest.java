@@ -84,7 +84,8 @@ class LaunchersTest {
     }
     Run out = run(quietEnv, "tools/facenet-cluster", "x.csv");
     assertEquals(7, out.exit());
-    assertTrue(out.out().startsWith("first line\nargs: -jar "), out.out());
+    // the launcher always passes -Dfile.encoding=UTF-8 (text files and stdout are UTF-8 whatever the locale)
+    assertTrue(out.out().startsWith("first line\nargs: -Dfile.encoding=UTF-8 -jar "), out.out());
     assertTrue(out.out().endsWith("facenet-java.jar cluster x.csv\n"), out.out());
 
     String all = "error: before\n" + NOISE_1 + "\n" + NOISE_2 + "\n" + KEPT_ERROR + "\n" + NOISE_3

@@ -112,7 +112,8 @@ class DirectoryEmbedderTest {
         throw new AssertionError(ex);
       }
     }));
-    assertEquals("No space left on device", e.getMessage());
+    // AtomicFiles names the output in the error
+    assertEquals(out.toAbsolutePath() + ": No space left on device", e.getMessage());
     assertEquals(2, batches[0], "the run stopped at the failing batch");
     assertEquals("the previous run's CSV\n", Files.readString(out, StandardCharsets.UTF_8));
     try (Stream<Path> s = Files.list(out.getParent())) {
