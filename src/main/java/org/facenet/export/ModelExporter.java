@@ -42,7 +42,16 @@ public final class ModelExporter {
   /** Writes the SavedModel to {@code target} (replaced whole if it exists), with {@code metadata} inside. */
   public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata)
       throws IOException {
-    Map<String, float[]> values = new HashMap<>(inferenceValues(spec, checkpointPrefix));
+    export(spec, inferenceValues(spec, checkpointPrefix), target, metadata);
+  }
+
+  /**
+   * Writes the SavedModel of {@code spec} with the values of its unfolded inference tower's variables (by path,
+   * flat row-major; e.g. read from another framework's file by org.facenet.interop) to {@code target}.
+   */
+  public static void export(ModelSpec spec, Map<String, float[]> inferenceValues, Path target, ModelMetadata metadata)
+      throws IOException {
+    Map<String, float[]> values = new HashMap<>(inferenceValues);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       int s = spec.imageSize();
