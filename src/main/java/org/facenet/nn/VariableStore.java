@@ -115,9 +115,20 @@ public final class VariableStore {
         throw new IllegalArgumentException("variable " + e.path() + ": " + (v == null ? "no value" : v.length
             + " values for shape " + java.util.Arrays.toString(e.shape())));
       }
-      try (TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()), DataBuffers.of(v, true, false))) {
-        session.runner().feed(e.initialValue(), t).addTarget(graph.operation(e.path() + "/Assign")).run();
+    }
+    // One run for all: each distinct feed/target set costs TensorFlow a new executor, which for a few hundred
+    // variables took longer than the rest of an export.
+    List<TFloat32> tensors = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (Entry e : entries.values()) {
+        TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()), DataBuffers.of(values.get(e.path()), true, false));
+        tensors.add(t);
+        runner.feed(e.initialValue(), t).addTarget(graph.operation(e.path() + "/Assign"));
       }
+      runner.run();
+    } finally {
+      tensors.forEach(TFloat32::close);
     }
   }
 

@@ -53,7 +53,14 @@ public final class FacenetFixtures {
 
   public static final String CHECKPOINT = "model-20180402-114759.ckpt-275";
 
+  private static final Map<ModelSpec, ModelLayout> LAYOUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private FacenetFixtures() {}
+
+  /** {@link ModelLayout#of}, built once per spec (a full-depth graph takes a while to build). */
+  public static ModelLayout layout(ModelSpec spec) {
+    return LAYOUTS.computeIfAbsent(spec, ModelLayout::of);
+  }
 
   /** A reduced-width facenet model: width 0.125 (4 filters in the first convolution), every block, 160 px. */
   public static ModelSpec spec(int embeddingSize, Standardization standardization) {
@@ -68,7 +75,7 @@ public final class FacenetFixtures {
   public static Map<String, float[]> randomValues(ModelSpec spec, long seed) {
     Random r = new Random(seed);
     Map<String, float[]> out = new LinkedHashMap<>();
-    for (ModelLayout.Variable v : ModelLayout.of(spec).variables()) {
+    for (ModelLayout.Variable v : layout(spec).variables()) {
       long n = 1;
       for (long d : v.shape()) n *= d;
       float[] x = new float[Math.toIntExact(n)];
@@ -87,7 +94,7 @@ public final class FacenetFixtures {
   public static Path writeFolder(Path folder, Map<String, float[]> values, ModelSpec spec) throws IOException {
     Files.createDirectories(folder);
     Map<String, NamedTensor> tensors = new LinkedHashMap<>();
-    for (ModelLayout.Variable v : ModelLayout.of(spec).variables()) {
+    for (ModelLayout.Variable v : layout(spec).variables()) {
       tensors.put(v.path(), new NamedTensor(v.path(), v.shape(), values.get(v.path())));
     }
     Random r = new Random(1);
