@@ -2,6 +2,7 @@ package org.facenet.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
@@ -13,6 +14,7 @@ import org.facenet.export.ModelMetadata;
 import org.facenet.nn.ModelSpec;
 import org.facenet.train.OptimizerKind;
 import org.facenet.train.ProgressDisplay;
+import org.facenet.train.FineTuning;
 import org.facenet.train.Trainer;
 import org.facenet.train.TrainingConfig;
 import org.facenet.train.TrainingResult;
@@ -143,9 +145,25 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-export", description = "Skip the SavedModel export and the held-out evaluation.")
   boolean noExport;
 
+  @Option(names = "--pretrained-model", paramLabel = "PATH",
+      description = "Start from these weights (by name and shape; the others start fresh): a facenet model folder or "
+          + "frozen graph, this project's run folder, checkpoint or SavedModel.")
+  Path pretrainedModel;
+
+  @Option(names = "--train-scopes", paramLabel = "NAMES", split = ",",
+      description = "Train only the variables under these scopes, e.g. Bottleneck,Logits (default: all).")
+  List<String> trainScopes = List.of();
+
+  @Option(names = "--verbose", description = "List every variable restored from --pretrained-model or new.")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
     Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal());
+    if (resume != null && (pretrainedModel != null || !trainScopes.isEmpty())) {
+      throw new IllegalArgumentException("--pretrained-model and --train-scopes start a new run; --resume keeps the run's own");
+    }
+    trainer.withFineTuning(new FineTuning(pretrainedModel, trainScopes, verbose));
     TrainingResult result;
     String dataset;
     if (resume != null) {

@@ -50,6 +50,20 @@ public final class FrozenGraphTensors implements TensorSource {
     return new FrozenGraphTensors(file, g);
   }
 
+  /**
+   * The constants of the graph inside a SavedModel ({@code saved_model.pb}'s first MetaGraphDef): a model exported
+   * with its weights as constants rather than variables.
+   */
+  public static FrozenGraphTensors ofSavedModel(Path savedModelPb) throws IOException {
+    try {
+      org.tensorflow.proto.SavedModel sm = org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(savedModelPb));
+      if (sm.getMetaGraphsCount() == 0) throw new IOException(savedModelPb + ": a SavedModel without a graph");
+      return new FrozenGraphTensors(savedModelPb, sm.getMetaGraphs(0).getGraphDef());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IOException(savedModelPb + ": not a SavedModel (" + e.getMessage() + ")");
+    }
+  }
+
   /** The parsed graph. */
   public GraphDef graphDef() {
     return graph;
@@ -99,12 +113,14 @@ public final class FrozenGraphTensors implements TensorSource {
     try (Graph g = new Graph()) {
       g.importGraphDef(only.build());
       try (Session session = new Session(g)) {
-        for (String name : present) {
-          try (Result r = session.runner().fetch(name).run()) {
-            TFloat32 t = (TFloat32) r.get(0);
+        Session.Runner runner = session.runner();
+        for (String name : present) runner.fetch(name);
+        try (Result r = runner.run()) {
+          for (int i = 0; i < present.size(); i++) {
+            TFloat32 t = (TFloat32) r.get(i);
             float[] v = new float[Math.toIntExact(t.shape().size())];
             t.copyTo(DataBuffers.of(v, false, false));
-            out.put(name, new NamedTensor(name, t.shape().asArray(), v));
+            out.put(present.get(i), new NamedTensor(present.get(i), t.shape().asArray(), v));
           }
         }
       }

@@ -132,6 +132,31 @@ public final class VariableStore {
     }
   }
 
+  /**
+   * Sets the variables named in {@code values} (a subset of this store's; flat, row-major, of each one's size) in
+   * {@code session}, in one run; the others keep their values.
+   */
+  public void assignSome(Session session, Map<String, float[]> values) {
+    Graph graph = (Graph) root.scope().env();
+    List<TFloat32> tensors = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (Map.Entry<String, float[]> v : values.entrySet()) {
+        Entry e = entries.get(v.getKey());
+        if (e == null || v.getValue().length != e.size()) {
+          throw new IllegalArgumentException("variable " + v.getKey() + ": " + (e == null ? "not in the model"
+              : v.getValue().length + " values for shape " + java.util.Arrays.toString(e.shape())));
+        }
+        TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()), DataBuffers.of(v.getValue(), true, false));
+        tensors.add(t);
+        runner.feed(e.initialValue(), t).addTarget(graph.operation(e.path() + "/Assign"));
+      }
+      if (!tensors.isEmpty()) runner.run();
+    } finally {
+      tensors.forEach(TFloat32::close);
+    }
+  }
+
   /** The value of every variable of this store in {@code session}, by path (flat, row-major). */
   public Map<String, float[]> values(Session session) {
     Map<String, float[]> out = new LinkedHashMap<>();

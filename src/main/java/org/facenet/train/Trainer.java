@@ -43,10 +43,17 @@ public final class Trainer {
 
   private final PrintStream out;
   private final boolean terminal;
+  private FineTuning fineTuning = FineTuning.NONE;
 
   public Trainer(PrintStream out, boolean terminal) {
     this.out = out;
     this.terminal = terminal;
+  }
+
+  /** A new run starts from a pretrained model and/or trains only some scopes ({@link FineTuning}). */
+  public Trainer withFineTuning(FineTuning fineTuning) {
+    this.fineTuning = fineTuning;
+    return this;
   }
 
   /** Starts a new run in {@code runDir} (which must not hold a run yet). */
@@ -54,8 +61,10 @@ public final class Trainer {
     if (Files.exists(runDir.resolve("run.properties"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
+    if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
     Files.createDirectories(runDir);
     config.save(runDir.resolve("run.properties"));
+    fineTuning.save(runDir);
     return run(config, runDir);
   }
 
@@ -69,6 +78,7 @@ public final class Trainer {
     if (new Checkpoints(runDir, 3).latest().isEmpty()) {
       throw new IllegalArgumentException(runDir + " has no checkpoint to resume from");
     }
+    fineTuning = FineTuning.load(runDir);
     return run(config, runDir);
   }
 
@@ -92,7 +102,7 @@ public final class Trainer {
     Loss loss = Losses.create(config.loss(), config.lossOptions());
     Checkpoints checkpoints = new Checkpoints(runDir, 3);
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
-            Optimizer.facenet(config.optimizer()), config.seed());
+            Optimizer.facenet(config.optimizer()), config.seed(), fineTuning.trainScopes());
         Session session = SessionOptions.open(g.graph, config.tfThreads(), config.xla(), config.precision())) {
       Optional<Path> latest = checkpoints.latest();
       long step;
@@ -104,6 +114,7 @@ public final class Trainer {
         out.printf("resumed %s at step %d%n", latest.get().getParent(), step);
       } else {
         session.initialize();
+        fineTuning.initialise(session, g.variables, config.model(), out);
         step = 0;
         lastCheckpoint = checkpoints.save(session, 0);
       }

@@ -72,6 +72,12 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, List.of());
+  }
+
+  /** The training graph that trains only the variables under {@code trainScopes} (all if empty; {@link FineTuning}). */
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      List<String> trainScopes) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -91,7 +97,7 @@ public final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> regularization = reg.isEmpty() ? tf.constant(0f) : tf.math.addN(reg);
       Operand<TFloat32> total = tf.withName("total_loss").math.add(out.loss(), regularization);
 
-      List<VariableStore.Entry> trainable = store.trainable();
+      List<VariableStore.Entry> trainable = FineTuning.select(store.trainable(), trainScopes);
       List<Operand<?>> xs = new ArrayList<>();
       for (VariableStore.Entry e : trainable) xs.add(e.read());
       var grads = tf.gradients(total, xs);
