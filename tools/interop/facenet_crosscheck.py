@@ -181,6 +181,7 @@ def main():
       diff = float(np.max(np.abs(java - ref[kind])))
       cos = float(np.min(np.sum(java * ref[kind], 1) / np.linalg.norm(java, axis=1) / np.linalg.norm(ref[kind], axis=1)))
       results.append((d, kind, 'fixed' if d != 128 else 'per-image', len(names), diff, cos, t_import))
+      print('RESULT | %d | %s | %s | %d | %.2e | %.8f | %.1f |' % results[-1], flush=True)
   print('facenet commit %s, TensorFlow %s' % (commit, __import__('tensorflow').__version__))
   print('| embedding | source | standardisation | images | max abs diff | min cosine | import (s, wall) |')
   print('|---|---|---|---|---|---|---|')

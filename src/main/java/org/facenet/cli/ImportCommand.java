@@ -25,10 +25,22 @@ final class ImportCommand implements Callable<Integer> {
       description = "SavedModel folder to create; it must not exist or be empty.")
   Path out;
 
-  @Option(names = "--standardization", paramLabel = "KIND", defaultValue = "FIXED",
-      description = "The model's input standardisation, built into the SavedModel: FIXED (x - 127.5) / 128 for "
-          + "facenet's 2018 models, PER_IMAGE (prewhitening) for its 2017 models (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--standardization", paramLabel = "KIND", defaultValue = "fixed", converter = StandardizationName.class,
+      description = "The model's input standardisation, built into the SavedModel: fixed, (x - 127.5) / 128, for "
+          + "facenet's 2018 models; per-image (prewhitening) for its 2017 models (default: ${DEFAULT-VALUE}).")
   Standardization standardization;
+
+  /** "fixed", "per-image" (or the enum's names, any case). */
+  static final class StandardizationName implements picocli.CommandLine.ITypeConverter<Standardization> {
+    @Override
+    public Standardization convert(String value) {
+      try {
+        return Standardization.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("expected fixed or per-image, got '" + value + "'");
+      }
+    }
+  }
 
   @Range(min = 1)
   @Option(names = "--embedding-size", paramLabel = "D",

@@ -42,6 +42,10 @@ public final class FacenetModels {
     if (Files.isRegularFile(source) && name.endsWith(".index")) {
       return CheckpointTensors.atPrefix(Path.of(source.toString().substring(0, source.toString().length() - 6)));
     }
+    if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+      throw new IOException(source + ": ONNX models (insightface) cannot be imported yet; SOURCE must be a facenet "
+          + "model folder, checkpoint or frozen graph");
+    }
     if (Files.isRegularFile(source)) return FrozenGraphTensors.open(source);
     if (Files.isRegularFile(Path.of(source + ".index"))) return CheckpointTensors.atPrefix(source);
     throw new IOException(source + ": no such file or folder");

@@ -111,6 +111,28 @@ class ImportCommandTest {
   }
 
   @Test
+  void standardisationIsSpelledAsInTheReadme() {
+    ImportCommand.StandardizationName c = new ImportCommand.StandardizationName();
+    assertEquals(Standardization.PER_IMAGE, c.convert("per-image"));
+    assertEquals(Standardization.FIXED, c.convert("fixed"));
+    assertEquals(Standardization.PER_IMAGE, c.convert("PER_IMAGE"));
+    Path out = dir.resolve("out-kind");
+    CommandsTest.Run r = CommandsTest.run("import", pb.toString(), "--standardization", "prewhite", "--out", out.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("expected fixed or per-image"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void anOnnxFileIsNotMistakenForAGraph() throws Exception {
+    Path onnx = dir.resolve("w600k_r50.onnx");
+    Files.write(onnx, new byte[] {8, 7, 18, 7, 'p', 'y', 't', 'o', 'r', 'c', 'h'});
+    Path out = dir.resolve("out-onnx");
+    String err = refused(out, "import", onnx.toString(), "--out", out.toString());
+    assertTrue(err.contains(onnx.toString()) && err.contains("ONNX"), err);
+  }
+
+  @Test
   void aNonEmptyOutIsRefusedAndKept() throws Exception {
     Path out = Files.createDirectories(dir.resolve("taken"));
     Files.writeString(out.resolve("mine.txt"), "keep me", StandardCharsets.UTF_8);

@@ -29,10 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** --pretrained-model and --train-scopes on tiny runs. */
 class FineTuningTest {
 
-  /** facenet's layout at reduced width, every block, at a small input (the weights do not depend on it). */
-  static final ModelSpec FULL_DEPTH = new ModelSpec("inception-resnet-v1", 80, new BackboneConfig(16, 1f, 0.125f, 1f), 0f,
-      Standardization.FIXED);
-
   @TempDir
   Path dir;
 
@@ -46,29 +42,30 @@ class FineTuningTest {
   }
 
   @Test
-  void aFacenetModelInitialisesTheBackboneAndTheEmbeddingsAreTheSources() throws Exception {
-    Map<String, float[]> source = FacenetFixtures.randomValues(FULL_DEPTH, 21);
+  void aFacenetLayoutCheckpointInitialisesTheBackboneAndTheEmbeddingsAreTheSources() throws Exception {
+    Map<String, float[]> source = FacenetFixtures.randomValues(TrainerTest.TINY, 21);
     Path folder = dir.resolve("20180402-114759");
-    FacenetFixtures.writeFolder(folder, source, FULL_DEPTH);
+    FacenetFixtures.writeFolder(folder, source, TrainerTest.TINY);
     Path data = TrainerTest.tinyDataset(dir.resolve("data"));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Path run = dir.resolve("run");
     new Trainer(new PrintStream(log, true), false).withFineTuning(new FineTuning(folder, List.of(), true))
-        .train(config(FULL_DEPTH, data, 1, 1e-12), run);
+        .train(config(TrainerTest.TINY, data, 1, 1e-12), run);
     String out = log.toString();
-    // 490 backbone variables from the checkpoint; its Logits are for 10 classes, this data set has 4.
-    assertTrue(out.contains("restored 490 of 492 variables, 2 new"), out);
+    // Every backbone variable from the checkpoint; its Logits are for 10 classes, this data set has 4.
+    int backbone = FacenetFixtures.layout(TrainerTest.TINY).variables().size();
+    assertTrue(out.contains("restored " + backbone + " of " + (backbone + 2) + " variables, 2 new"), out);
     assertTrue(out.contains("new      Logits/weights [16, 4] (the source's is [16, 10])"), out);
 
     int n = 3;
-    float[] px = ModelExporterTest.pixels(n, 80, 2);
-    float[][] expected = FacenetFixtures.sourceEmbeddings(FULL_DEPTH, source, px, n);
-    float[] got = ModelExporterTest.referenceEmbeddings(FULL_DEPTH, checkpoint(run, 0), px, n);
+    float[] px = ModelExporterTest.pixels(n, 75, 2);
+    float[][] expected = FacenetFixtures.sourceEmbeddings(TrainerTest.TINY, source, px, n);
+    float[] got = ModelExporterTest.referenceEmbeddings(TrainerTest.TINY, checkpoint(run, 0), px, n);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < 16; j++) assertEquals(expected[i][j], got[i * 16 + j], 1e-5, "image " + i + " dim " + j);
     }
     // One step at a learning rate of 1e-12 moves no trained weight measurably (the moving statistics do move).
-    ModelLayout layout = FacenetFixtures.layout(FULL_DEPTH);
+    ModelLayout layout = FacenetFixtures.layout(TrainerTest.TINY);
     Map<String, NamedTensor> after = CheckpointTensors.atPrefix(checkpoint(run, 1)).read(layout.paths());
     for (String p : layout.paths()) {
       if (p.contains("moving_")) continue;
