@@ -27,11 +27,13 @@ class ImportCommandTest {
 
   static Path folder;
   static Path pb;
+  static ModelSpec spec;
+  static Map<String, float[]> values;
 
   @BeforeAll
   static void fixtures() throws Exception {
-    ModelSpec spec = FacenetFixtures.spec(16, Standardization.FIXED);
-    Map<String, float[]> values = FacenetFixtures.randomValues(spec, 11);
+    spec = FacenetFixtures.spec(16, Standardization.FIXED);
+    values = FacenetFixtures.randomValues(spec, 11);
     folder = dir.resolve("20180402-114759");
     FacenetFixtures.writeFolder(folder, values, spec);
     pb = dir.resolve("20180402-114759.pb");
@@ -58,6 +60,29 @@ class ImportCommandTest {
     try (Embedder e = Embedder.load(out)) {
       assertEquals(160, e.imageSize());
       assertEquals(16, e.embeddingSize());
+    }
+    // facenet-embed with no extra flag: the source graph's embeddings of the same (160 px, aligned) PNG files.
+    int n = 2;
+    float[] px = org.facenet.export.ModelExporterTest.pixels(n, 160, 12);
+    Path faces = Files.createDirectories(dir.resolve("faces").resolve("someone"));
+    for (int i = 0; i < n; i++) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(160, 160, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 160; y++) {
+        for (int x = 0; x < 160; x++) {
+          int o = ((i * 160 + y) * 160 + x) * 3;
+          img.setRGB(x, y, ((int) px[o] << 16) | ((int) px[o + 1] << 8) | (int) px[o + 2]);
+        }
+      }
+      javax.imageio.ImageIO.write(img, "png", faces.resolve("face" + i + ".png").toFile());
+    }
+    Path csv = dir.resolve("faces.csv");
+    CommandsTest.Run embed = CommandsTest.run("embed", faces.getParent().toString(), "--model", out.toString(),
+        "--out", csv.toString());
+    assertEquals(0, embed.exit(), embed.err());
+    float[][] expected = FacenetFixtures.sourceEmbeddings(spec, values, px, n);
+    for (org.facenet.embed.EmbeddingRow row : org.facenet.embed.EmbeddingsCsv.read(csv)) {
+      int i = row.path().endsWith("face0.png") ? 0 : 1;
+      for (int j = 0; j < 16; j++) assertEquals(expected[i][j], row.embedding()[j], 1e-5, row.path() + " dim " + j);
     }
   }
 
