@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code facenet} command; the tools/ launchers call its subcommands. */
 @Command(name = "facenet", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Train, export and use FaceNet-style face embedding models on TensorFlow Java.",
-    subcommands = {TrainCommand.class, EmbedCommand.class, DetectCommand.class, AlignCommand.class, VerifyCommand.class, ClusterCommand.class, SynthCommand.class, GraphCommand.class, BenchCommand.class,
+    subcommands = {TrainCommand.class, EmbedCommand.class, ImportCommand.class, DetectCommand.class, AlignCommand.class, VerifyCommand.class, ClusterCommand.class, SynthCommand.class, GraphCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class FacenetCommand implements Runnable {
 

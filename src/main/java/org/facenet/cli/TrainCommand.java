@@ -2,6 +2,7 @@ package org.facenet.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import org.facenet.train.FacenetRecipe;
 import org.facenet.train.OptimizerKind;
 import org.facenet.train.ProgressDisplay;
 import org.facenet.train.SignalStop;
+import org.facenet.train.FineTuning;
 import org.facenet.train.Trainer;
 import org.facenet.train.TrainingConfig;
 import org.facenet.train.TrainingInterruptedException;
@@ -226,11 +228,27 @@ final class TrainCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int bucketMb;
 
+  @Option(names = "--pretrained-model", paramLabel = "PATH",
+      description = "Start from these weights (by name and shape; the others start fresh): a facenet model folder or "
+          + "frozen graph, this project's run folder, checkpoint or SavedModel.")
+  Path pretrainedModel;
+
+  @Option(names = "--train-scopes", paramLabel = "NAMES", split = ",",
+      description = "Train only the variables under these scopes, e.g. Bottleneck,Logits (default: all).")
+  List<String> trainScopes = List.of();
+
   @Spec
   CommandSpec spec;
 
+  /** The facenet command, for its inherited --verbose (which also lists every variable of --pretrained-model). */
+  @picocli.CommandLine.ParentCommand
+  FacenetCommand parent;
+
   @Override
   public Integer call() throws Exception {
+    if (resume != null && (pretrainedModel != null || !trainScopes.isEmpty())) {
+      throw new IllegalArgumentException("--pretrained-model and --train-scopes start a new run; --resume keeps the run's own");
+    }
     if (servingDir != null) {
       if (noExport) throw new IllegalArgumentException("--serving-dir exports the model: drop --no-export");
       org.facenet.export.ServingLayout.check(servingDir);
@@ -248,7 +266,8 @@ final class TrainCommand implements Callable<Integer> {
     String dataset;
     try (SignalStop stop = SignalStop.install()) {
       Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), stop, distribution)
-          .maxImagePixels(imageLimit.get());
+          .maxImagePixels(imageLimit.get())
+          .withFineTuning(new FineTuning(pretrainedModel, trainScopes, parent != null && parent.verbose));
       if (resume != null) {
         TrainingConfig saved = TrainingConfig.load(resume.resolve("run.properties"));
         result = trainer.resume(resume, ResumeFlags.asked(spec.commandLine().getParseResult(), config(saved),

@@ -75,7 +75,23 @@ public final class ModelExporter {
   public static void export(ModelSpec spec, Path checkpointPrefix, Path target, ModelMetadata metadata,
       AtomicFiles.Existing existing, boolean imageBytes) throws IOException {
     AtomicFiles.checkDirectoryTarget(target, existing);
-    Map<String, float[]> folded = foldedValues(spec, inferenceValues(spec, checkpointPrefix));
+    export(spec, inferenceValues(spec, checkpointPrefix), target, metadata, existing, imageBytes);
+  }
+
+  /**
+   * Writes the SavedModel of {@code spec} with the values of its unfolded inference tower's variables (by path,
+   * flat row-major; e.g. read from another framework's file by org.facenet.interop) to {@code target}, which must not
+   * exist.
+   */
+  public static void export(ModelSpec spec, Map<String, float[]> inferenceValues, Path target, ModelMetadata metadata)
+      throws IOException {
+    export(spec, inferenceValues, target, metadata, AtomicFiles.Existing.REFUSE, false);
+  }
+
+  private static void export(ModelSpec spec, Map<String, float[]> inferenceValues, Path target, ModelMetadata metadata,
+      AtomicFiles.Existing existing, boolean imageBytes) throws IOException {
+    AtomicFiles.checkDirectoryTarget(target, existing);
+    Map<String, float[]> folded = foldedValues(spec, inferenceValues);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       int s = spec.imageSize();

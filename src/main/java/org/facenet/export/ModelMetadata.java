@@ -46,13 +46,28 @@ public final class ModelMetadata {
     int i = 0;
     for (Map.Entry<String, Object> e : fields.entrySet()) {
       sb.append("  ").append(quote(e.getKey())).append(": ");
-      Object v = e.getValue();
-      if (v instanceof Number n) sb.append(n instanceof Float || n instanceof Double
-          ? String.format(Locale.ROOT, "%s", n) : n.toString());
-      else sb.append(quote(String.valueOf(v)));
+      appendValue(sb, e.getValue(), "  ");
       sb.append(++i < fields.size() ? ",\n" : "\n");
     }
     return sb.append("}\n").toString();
+  }
+
+  /** A number, a string, or a map of them (a nested JSON object, e.g. an imported model's source). */
+  private static void appendValue(StringBuilder sb, Object v, String indent) {
+    if (v instanceof Number n) {
+      sb.append(n instanceof Float || n instanceof Double ? String.format(Locale.ROOT, "%s", n) : n.toString());
+    } else if (v instanceof Map<?, ?> m) {
+      sb.append("{\n");
+      int i = 0;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        sb.append(indent).append("  ").append(quote(String.valueOf(e.getKey()))).append(": ");
+        appendValue(sb, e.getValue(), indent + "  ");
+        sb.append(++i < m.size() ? ",\n" : "\n");
+      }
+      sb.append(indent).append('}');
+    } else {
+      sb.append(quote(String.valueOf(v)));
+    }
   }
 
   private static String quote(String s) {

@@ -45,6 +45,7 @@ public final class Trainer {
   private final StopRequest stop;
   private final Distribution distribution;
   private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
+  private FineTuning fineTuning = FineTuning.NONE;
 
   public Trainer(PrintStream out, boolean terminal) {
     this(out, terminal, StopRequest.NEVER);
@@ -69,6 +70,12 @@ public final class Trainer {
     return this;
   }
 
+  /** A new run starts from a pretrained model and/or trains only some scopes ({@link FineTuning}). */
+  public Trainer withFineTuning(FineTuning fineTuning) {
+    this.fineTuning = fineTuning;
+    return this;
+  }
+
   /**
    * Starts a new run in {@code runDir} (which must not hold a run yet). Every input is checked first
    * ({@link TrainingInputs}): a start that fails creates nothing.
@@ -78,9 +85,11 @@ public final class Trainer {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
     TrainingInputs inputs = TrainingInputs.check(config, out::println);
+    if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
     if (distribution.isChief()) {
       Files.createDirectories(runDir);
       config.save(runDir.resolve("run.properties"));
+      fineTuning.save(runDir);
     }
     return run(inputs, runDir, false);
   }
@@ -103,6 +112,7 @@ public final class Trainer {
       throw new IllegalArgumentException(runDir + " has no checkpoint to resume from");
     }
     for (String line : settings.changes()) out.println("resume: " + line);
+    fineTuning = FineTuning.load(runDir);
     return run(inputs, runDir, !settings.changes().isEmpty());
   }
 
@@ -143,7 +153,7 @@ public final class Trainer {
     }
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
             Optimizer.facenet(config.optimizer()), config.seed(), config.recipe().movingAverageDecay(),
-            inputs.validation() != null, distribution.gradients());
+            inputs.validation() != null, fineTuning.trainScopes(), distribution.gradients());
         Session session = distribution.open(g.graph,
             SessionOptions.config(config.tfThreads(), config.xla(), config.precision()))) {
       Optional<Path> latest = CheckpointRecovery.restoreNewestGood(checkpoints, session, w -> out.println("warning: " + w));
@@ -156,6 +166,7 @@ public final class Trainer {
         if (saveSettings && distribution.isChief()) config.save(runDir.resolve("run.properties"));
       } else {
         session.initialize();
+        fineTuning.initialise(session, g.variables, config.model(), out);
         if (g.movingAverages != null) g.movingAverages.start(session);
         step = 0;
         lastCheckpoint = distribution.isChief() ? checkpoints.save(session, 0) : null;

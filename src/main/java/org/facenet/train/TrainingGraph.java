@@ -78,7 +78,13 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
-    return build(spec, lossFunction, numClasses, optimizer, seed, 0, false, GradientTransform.IDENTITY);
+    return build(spec, lossFunction, numClasses, optimizer, seed, 0, false, List.of(), GradientTransform.IDENTITY);
+  }
+
+  /** The training graph that trains only the variables under {@code trainScopes} (all if empty; {@link FineTuning}). */
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      List<String> trainScopes) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, 0, false, trainScopes, GradientTransform.IDENTITY);
   }
 
   /**
@@ -87,13 +93,16 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
       double movingAverageDecay, boolean validation) {
-    return build(spec, lossFunction, numClasses, optimizer, seed, movingAverageDecay, validation,
+    return build(spec, lossFunction, numClasses, optimizer, seed, movingAverageDecay, validation, List.of(),
         GradientTransform.IDENTITY);
   }
 
-  /** As above, with {@code gradients} applied to the gradients before the optimizer (e.g. an all-reduce). */
+  /**
+   * As above, training only the variables under {@code trainScopes} (all if empty; {@link FineTuning}), with
+   * {@code gradients} applied to the gradients before the optimizer (e.g. an all-reduce).
+   */
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
-      double movingAverageDecay, boolean validation, GradientTransform gradients) {
+      double movingAverageDecay, boolean validation, List<String> trainScopes, GradientTransform gradients) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -113,7 +122,7 @@ public final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> regularization = reg.isEmpty() ? tf.constant(0f) : tf.math.addN(reg);
       Operand<TFloat32> total = tf.withName("total_loss").math.add(out.loss(), regularization);
 
-      List<VariableStore.Entry> trainable = store.trainable();
+      List<VariableStore.Entry> trainable = FineTuning.select(store.trainable(), trainScopes);
       List<Operand<?>> xs = new ArrayList<>();
       for (VariableStore.Entry e : trainable) xs.add(e.read());
       var grads = tf.gradients(total, xs);
