@@ -83,19 +83,8 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
       contents = tf.withName("contents").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
       decoded = tf.image.decodeImage(contents, TUint8.class, DecodeImage.channels(3L),
           DecodeImage.expandAnimations(false));
-      // height and width as floats; the centre square's side, top and left (fractional when the excess is odd)
-      Operand<TFloat32> hw = tf.dtypes.cast(tf.slice(tf.shape(decoded), tf.constant(new int[] {0}),
-          tf.constant(new int[] {2})), TFloat32.class);
-      Operand<TFloat32> side = tf.min(hw, tf.constant(0));
-      Operand<TFloat32> scale = tf.math.div(tf.constant((float) size), side);
-      Operand<TFloat32> topLeft = tf.math.div(tf.math.sub(hw, side), tf.constant(2f));
-      // ScaleAndTranslate maps input x to output x * scale + translation (pixel-centre coordinates)
-      Operand<TFloat32> translation = tf.math.neg(tf.math.mul(topLeft, scale));
-      Operand<TFloat32> scales = tf.concat(List.of(tf.reshape(scale, tf.constant(new int[] {1})),
-          tf.reshape(scale, tf.constant(new int[] {1}))), tf.constant(0));
       Operand<TUint8> batched = tf.expandDims(decoded, tf.constant(0));
-      resampled = tf.withName("resampled").image.scaleAndTranslate(batched, tf.constant(new int[] {size, size}),
-          scales, translation, ScaleAndTranslate.kernelType("triangle"), ScaleAndTranslate.antialias(true));
+      resampled = centreSquare(tf, decoded, size);
 
       canvasSize = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(2)));
       viewScale = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2)));
@@ -115,6 +104,24 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
       graph.close();
       throw e;
     }
+  }
+
+  /**
+   * The centre square of {@code decoded} ([H, W, 3] uint8; fractional top/left when the excess is odd) mapped onto
+   * {@code size x size} by one antialiased ScaleAndTranslate (triangle filter; output x = input x * scale +
+   * translation, pixel centres), as [1, size, size, 3] float32 0..255: this decoder's resampling, and the exported
+   * model's image-bytes signature's (org.facenet.export), so both give the same pixels for a file.
+   */
+  public static Operand<TFloat32> centreSquare(Ops tf, Operand<TUint8> decoded, int size) {
+    Operand<TFloat32> hw = tf.dtypes.cast(tf.slice(tf.shape(decoded), tf.constant(new int[] {0}),
+        tf.constant(new int[] {2})), TFloat32.class);
+    Operand<TFloat32> side = tf.min(hw, tf.constant(0));
+    Operand<TFloat32> scale = tf.math.div(tf.constant((float) size), side);
+    Operand<TFloat32> topLeft = tf.math.div(tf.math.sub(hw, side), tf.constant(2f));
+    Operand<TFloat32> translation = tf.math.neg(tf.math.mul(topLeft, scale));
+    Operand<TFloat32> scales = tf.stack(List.of(scale, scale));
+    return tf.image.scaleAndTranslate(tf.expandDims(decoded, tf.constant(0)), tf.constant(new int[] {size, size}),
+        scales, translation, ScaleAndTranslate.kernelType("triangle"), ScaleAndTranslate.antialias(true));
   }
 
   public int size() {

@@ -1,6 +1,7 @@
 package org.facenet.export;
 
 import java.util.List;
+import org.facenet.data.TensorFlowImageDecoder;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
@@ -9,7 +10,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.StatelessWhile;
 import org.tensorflow.op.image.DecodeImage;
-import org.tensorflow.op.image.ScaleAndTranslate;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -56,22 +56,10 @@ final class ImageBytesInput {
     return tf.reshape(decoded, tf.constant(new long[] {-1, size, size, 3}));
   }
 
-  /**
-   * One encoded image to [1, size, size, 3]: its centre square (fractional top/left when the excess is odd) mapped
-   * onto size x size by ScaleAndTranslate (output x = input x * scale + translation, pixel centres), as
-   * TensorFlowImageDecoder does. An image already size x size is copied (the triangle filter at scale 1 is exact).
-   */
+  /** One encoded image to [1, size, size, 3]: decoded to 8-bit RGB, then facenet-embed's centre-square resampling. */
   private static Operand<TFloat32> centreSquare(Ops tf, Operand<TString> file, int size) {
     Operand<TUint8> decoded = tf.image.decodeImage(file, TUint8.class, DecodeImage.channels(3L),
         DecodeImage.expandAnimations(false));
-    Operand<TFloat32> hw = tf.dtypes.cast(tf.slice(tf.shape(decoded), tf.constant(new int[] {0}),
-        tf.constant(new int[] {2})), TFloat32.class);
-    Operand<TFloat32> side = tf.min(hw, tf.constant(0));
-    Operand<TFloat32> scale = tf.math.div(tf.constant((float) size), side);
-    Operand<TFloat32> topLeft = tf.math.div(tf.math.sub(hw, side), tf.constant(2f));
-    Operand<TFloat32> translation = tf.math.neg(tf.math.mul(topLeft, scale));
-    Operand<TFloat32> scales = tf.stack(List.of(scale, scale));
-    return tf.image.scaleAndTranslate(tf.expandDims(decoded, tf.constant(0)), tf.constant(new int[] {size, size}),
-        scales, translation, ScaleAndTranslate.kernelType("triangle"), ScaleAndTranslate.antialias(true));
+    return TensorFlowImageDecoder.centreSquare(tf, decoded, size);
   }
 }
