@@ -164,6 +164,20 @@ public final class ThresholdScan {
     return "every value gives " + first.clusters() + " cluster(s) and " + first.noise() + " noise point(s)";
   }
 
+  /** {@code m} distinct indices of 0..n-1 drawn at random with {@code seed} (a partial Fisher-Yates shuffle). */
+  static int[] sample(int n, int m, long seed) {
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) perm[i] = i;
+    Random rnd = new Random(seed);
+    for (int i = 0; i < m; i++) {
+      int j = i + rnd.nextInt(n - i);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    return java.util.Arrays.copyOf(perm, m);
+  }
+
   /**
    * A range worth scanning, from the distances in the algorithm's space of a seeded sample of up to 200 faces (fewer past
    * 100,000 faces, so that at most 20 million distances are computed): from
@@ -176,16 +190,7 @@ public final class ThresholdScan {
     if (n < 2) return null;
     // at most 20 million distances (80 MB), and 2 million of them kept for the median
     int m = (int) Math.max(1, Math.min(Math.min(n, 200), 20_000_000L / n));
-    int[] perm = new int[n];
-    for (int i = 0; i < n; i++) perm[i] = i;
-    Random rnd = new Random(seed);
-    for (int i = 0; i < m; i++) {
-      int j = i + rnd.nextInt(n - i);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    int[] sample = java.util.Arrays.copyOf(perm, m);
+    int[] sample = sample(n, m, seed);
     float[] dist = Distances.fromRows(space, sample);
     double[] nearest = new double[m];
     long pairs = (long) m * (n - 1);
@@ -265,16 +270,7 @@ public final class ThresholdScan {
       int n = e.size();
       // the sample's distances to all points are kept (sample x n floats): at most 200 MB
       int m = (int) Math.max(1, Math.min(Math.min(n, sampleSize), 50_000_000L / n));
-      int[] perm = new int[n];
-      for (int i = 0; i < n; i++) perm[i] = i;
-      Random rnd = new Random(seed);
-      for (int i = 0; i < m; i++) {
-        int j = i + rnd.nextInt(n - i);
-        int t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-      }
-      sample = java.util.Arrays.copyOf(perm, m);
+      sample = ThresholdScan.sample(n, m, seed);
       java.util.Arrays.sort(sample);
       dist = Distances.fromRows(e, sample);
     }
