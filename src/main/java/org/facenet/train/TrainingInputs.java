@@ -2,8 +2,8 @@ package org.facenet.train;
 
 import java.io.IOException;
 import java.util.function.Consumer;
-import org.facenet.data.DatasetException;
 import org.facenet.data.ImageDataset;
+import org.facenet.data.PersonBatchSampler;
 import org.facenet.eval.PairsEvaluation;
 import org.facenet.loss.Loss;
 import org.facenet.loss.Losses;
@@ -45,18 +45,8 @@ public record TrainingInputs(TrainingConfig config, Loss loss, LearningRateSched
    * --people-per-batch identities with two images or more.
    */
   static void checkIdentities(ImageDataset dataset, Loss loss, TrainingConfig config) {
-    if (loss.needsIdentityBatches()) {
-      int usable = 0;
-      for (int c = 0; c < dataset.numClasses(); c++) if (dataset.imagesOfClass(c).size() >= 2) usable++;
-      if (usable < Math.max(2, config.peoplePerBatch())) {
-        throw new DatasetException(dataset.root() + ": --loss " + config.loss() + " draws " + config.peoplePerBatch()
-            + " identities with 2 or more images per batch (--people-per-batch), but the data set has " + usable
-            + " such identities (of " + dataset.numClasses() + "); lower --people-per-batch to " + Math.max(2, usable)
-            + " or add identities");
-      }
-    } else if (dataset.numClasses() < 2) {
-      throw new DatasetException(dataset.root() + ": --loss " + config.loss() + " classifies identities, but the data "
-          + "set has " + dataset.numClasses() + " identity (" + dataset.images().size() + " images); it needs 2 or more");
-    }
+    if (loss.needsIdentityBatches()) PersonBatchSampler.check(dataset, config.peoplePerBatch(), config.imagesPerPerson());
+    else dataset.checkForClassification();
   }
+
 }

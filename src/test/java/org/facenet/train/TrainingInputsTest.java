@@ -77,15 +77,14 @@ class TrainingInputsTest {
       for (Path p : s.toList()) Files.copy(p, person.resolve(p.getFileName()));
     }
     refusedBeforeAnythingIsCreated(tiny().withChanges(Map.of("data_dir", one.toString())),
-        "the data set has 1 identity (6 images); it needs 2 or more");
+        "the data set has 1 identity; classification losses need >= 2");
   }
 
   @Test
   void fewerIdentitiesThanPeoplePerBatchForAMetricLoss() {
     // 4 identities of 6 images each (and a broken file in class_0)
     TrainingConfig config = tiny().withChanges(Map.of("loss", "triplet-batch-hard", "people_per_batch", "16"));
-    refusedBeforeAnythingIsCreated(config, "draws 16 identities with 2 or more images per batch (--people-per-batch), "
-        + "but the data set has 4 such identities (of 4)");
+    refusedBeforeAnythingIsCreated(config, "--people-per-batch 16 but only 4 identities have >= 2 images");
   }
 
   @Test
