@@ -84,8 +84,8 @@ public final class Trainer {
     if (distribution.isChief() && Files.exists(runDir.resolve("run.properties"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
-    TrainingInputs inputs = TrainingInputs.check(config, out::println);
     if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
+    TrainingInputs inputs = TrainingInputs.check(config, out::println);
     if (distribution.isChief()) {
       Files.createDirectories(runDir);
       config.save(runDir.resolve("run.properties"));

@@ -74,7 +74,7 @@ class OptionRangesTest {
         {"verify --make-pairs --data d --pairs p.txt --folds 1", "--folds must be >= 2, got 1"},
         {"synth " + dir.resolve("s") + " --image-size 10000", "--image-size must be >= 32 and <= 1024, got 10000"},
         {"bench --steps 0", "--steps must be >= 1, got 0"},
-        {"graph --width 0 --out " + dir.resolve("g.txt"), "--width must be > 0, got 0.0"},
+        {"graph --width 0 --out " + dir.resolve("g.txt"), "--width must be > 0 and <= 16, got 0.0"},
         {"graph --keep-probability 1.5 --out " + dir.resolve("g.txt"), "--keep-probability must be > 0 and <= 1, got 1.5"}};
     for (String[] c : cases) {
       CommandsTest.Run r = CommandsTest.run(c[0].split(" "));
