@@ -43,14 +43,22 @@ public final class FaceCropper implements AutoCloseable {
       Operand<TFloat32> out = tf.image.scaleAndTranslate(tf.expandDims(pixels, tf.constant(0)),
           tf.constant(new int[] {size, size}), scale, tf.constant(new float[] {0f, 0f}),
           ScaleAndTranslate.kernelType("triangle"), ScaleAndTranslate.antialias(true));
-      Operand<TFloat32> rounded = tf.clipByValue(tf.math.round(out), tf.constant(0f), tf.constant(255f));
-      resized = tf.reshape(tf.dtypes.cast(rounded, TUint8.class), tf.constant(new int[] {size, size, 3}));
+      resized = toRgb8(tf, out, size);
       png = tf.image.encodePng(resized);
       session = new Session(graph);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
+  }
+
+  /**
+   * A resampled [1, size, size, 3] float image as the 8-bit RGB [size, size, 3] a crop is written as: rounded to the
+   * nearest level and clipped to 0..255 (the crops of facenet align and of the similarity warp alike).
+   */
+  static Operand<TUint8> toRgb8(Ops tf, Operand<TFloat32> image, int size) {
+    Operand<TFloat32> rounded = tf.clipByValue(tf.math.round(image), tf.constant(0f), tf.constant(255f));
+    return tf.reshape(tf.dtypes.cast(rounded, TUint8.class), tf.constant(new int[] {size, size, 3}));
   }
 
   public int size() {

@@ -51,8 +51,7 @@ public final class SimilarityAligner implements AutoCloseable {
       Operand<TFloat32> pixels = tf.dtypes.cast(tf.expandDims(image, tf.constant(0)), TFloat32.class);
       Operand<TFloat32> out = tf.image.imageProjectiveTransformV3(pixels, transform, tf.constant(new int[] {size, size}),
           tf.constant(0f), "BILINEAR", ImageProjectiveTransformV3.fillMode("CONSTANT"));
-      Operand<TFloat32> rounded = tf.clipByValue(tf.math.round(out), tf.constant(0f), tf.constant(255f));
-      warped = tf.reshape(tf.dtypes.cast(rounded, TUint8.class), tf.constant(new int[] {size, size, 3}));
+      warped = FaceCropper.toRgb8(tf, out, size);
       png = tf.image.encodePng(warped);
       session = new Session(graph);
     } catch (RuntimeException e) {
