@@ -28,8 +28,7 @@ public final class ModelMetadata {
     fields.put("embedding_size", spec.embeddingSize());
     fields.put("width", spec.config().width());
     fields.put("depth", spec.config().depth());
-    fields.put("standardization", spec.standardization() == org.facenet.nn.Standardization.FIXED
-        ? "fixed: (x - 127.5) / 128, inside the graph" : "per-image: (x - mean) / max(std, 1/sqrt(n)), inside the graph");
+    fields.put("standardization", spec.standardization().describe());
   }
 
   public ModelMetadata put(String key, Object value) {

@@ -29,7 +29,8 @@ public final class FacenetModels {
 
   /**
    * The weights at {@code source}: a facenet model folder (its {@code checkpoint} file or newest
-   * model-*.ckpt-N.index), a checkpoint prefix or its {@code .index} file, or a frozen graph (any other file).
+   * model-*.ckpt-N.index), a checkpoint prefix or its {@code .index} file, a frozen graph (any other file), or an
+   * insightface ONNX file ({@code .onnx}, {@link OnnxTensors}, named by IResNet's variable paths).
    */
   public static TensorSource open(Path source) throws IOException {
     if (Files.isDirectory(source)) {
@@ -42,10 +43,7 @@ public final class FacenetModels {
     if (Files.isRegularFile(source) && name.endsWith(".index")) {
       return CheckpointTensors.atPrefix(Path.of(source.toString().substring(0, source.toString().length() - 6)));
     }
-    if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
-      throw new IOException(source + ": ONNX models (insightface) cannot be imported yet; SOURCE must be a facenet "
-          + "model folder, checkpoint or frozen graph");
-    }
+    if (OnnxTensors.isOnnx(source)) return OnnxTensors.open(source);
     if (Files.isRegularFile(source)) return FrozenGraphTensors.open(source);
     if (Files.isRegularFile(Path.of(source + ".index"))) return CheckpointTensors.atPrefix(source);
     throw new IOException(source + ": no such file or folder");

@@ -47,6 +47,28 @@ public final class ModelImport {
     return new Result(spec, src.kind(), values.size(), parameters, (System.nanoTime() - t0) / 1e9);
   }
 
+  /**
+   * Imports the insightface ArcFace ONNX file {@code source} (an iresnet, {@link OnnxTensors}) into the SavedModel
+   * folder {@code out}: depth, width, embedding size and input size from the file; {@code embeddingSize} (null: the
+   * file's) is checked against it; {@code standardization} null is ArcFace's {@code (x - 127.5) / 127.5}.
+   */
+  public static Result insightface(Path source, Path out, Integer embeddingSize, Standardization standardization)
+      throws IOException {
+    long t0 = System.nanoTime();
+    checkOutput(out);
+    OnnxTensors src = OnnxTensors.open(source, embeddingSize,
+        standardization != null ? standardization : Standardization.ARCFACE);
+    ModelSpec spec = src.spec();
+    ModelLayout layout = ModelLayout.of(spec);
+    Map<String, float[]> values = layout.values(src.read(layout.paths()), src.file().toString());
+    ModelMetadata metadata = new ModelMetadata(spec)
+        .put("source", source(src, "insightface onnx"))
+        .put("alignment", OnnxTensors.ALIGNMENT);
+    ModelExporter.export(spec, values, out, metadata);
+    long parameters = values.values().stream().mapToLong(v -> v.length).sum();
+    return new Result(spec, src.kind(), values.size(), parameters, (System.nanoTime() - t0) / 1e9);
+  }
+
   /** --out must not exist, or be an empty folder: an import never replaces anything. */
   static void checkOutput(Path out) throws IOException {
     if (!Files.exists(out)) return;
