@@ -57,8 +57,10 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--all-faces", description = "With --align: a row for every face (default: off).")
   boolean allFaces;
 
-  @Option(names = "--alignment", paramLabel = "KIND", defaultValue = "facenet",
-      description = "With --align: facenet or similarity (insightface's ArcFace warp) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--alignment", paramLabel = "KIND",
+      description = "With --align: facenet (MTCNN box plus margin, crop, resize) or similarity (insightface's ArcFace "
+          + "five-landmark warp), overriding the model's (default: the 'alignment' of the model's facenet-metadata.json; "
+          + "facenet if it names none).")
   org.facenet.align.DatasetAligner.Alignment alignment;
 
   @Override

@@ -21,8 +21,15 @@ final class PrecisionOption {
     return precision;
   }
 
-  /** The model in {@code dir} (or in the run folder {@code dir}'s saved_model/, said on stderr) at the chosen precision. */
+  /**
+   * The model in {@code dir} (or in the run folder {@code dir}'s saved_model/, said on stderr) at the chosen precision;
+   * what its facenet-metadata.json says it expects is printed on stderr, and a warning if the file is missing or
+   * unreadable (the defaults are used).
+   */
   Embedder load(Path dir) {
-    return Embedder.load(dir, get(), note -> System.err.println("note: " + note));
+    Embedder embedder = Embedder.load(dir, get(), note -> System.err.println("note: " + note));
+    embedder.info().problem().ifPresent(p -> System.err.println("warning: " + p));
+    System.err.println("model: " + embedder.info().describe(true));
+    return embedder;
   }
 }

@@ -15,7 +15,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Runs an exported SavedModel: raw RGB pixels in, L2-normalised embeddings out. The input size and the
- * embedding size are read from the model's serving signature.
+ * embedding size are read from the model's serving signature (the input size from its facenet-metadata.json where
+ * the signature leaves it open); {@link #info()} is what that file says the model expects.
  */
 public final class Embedder implements AutoCloseable {
 
@@ -23,8 +24,9 @@ public final class Embedder implements AutoCloseable {
   private final SessionFunction function;
   private final int imageSize;
   private final int embeddingSize;
+  private final ModelInfo info;
 
-  private Embedder(SavedModelBundle bundle) {
+  private Embedder(SavedModelBundle bundle, Path dir) {
     this.bundle = bundle;
     this.function = bundle.function(ModelExporter.SIGNATURE);
     Signature sig = function.signature();
@@ -34,7 +36,8 @@ public final class Embedder implements AutoCloseable {
       throw new IllegalArgumentException("the model's signature '" + ModelExporter.SIGNATURE + "' lacks input '"
           + ModelExporter.INPUT + "' or output '" + ModelExporter.OUTPUT + "'");
     }
-    this.imageSize = (int) in.shape.size(1);
+    this.info = ModelInfo.read(dir, in.shape.numDimensions() == 4 ? (int) in.shape.size(1) : -1);
+    this.imageSize = info.imageSize();
     this.embeddingSize = (int) out.shape.size(1);
   }
 
@@ -57,12 +60,26 @@ public final class Embedder implements AutoCloseable {
    */
   public static Embedder load(Path dir, Precision precision, java.util.function.Consumer<String> notes) {
     dir = ModelPath.resolve(dir, notes);
-    return new Embedder(SavedModelBundle.loader(dir.toString()).withTags(ModelExporter.TAG)
-        .withConfigProto(SessionOptions.config(0, false, precision)).load());
+    SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags(ModelExporter.TAG)
+        .withConfigProto(SessionOptions.config(0, false, precision)).load();
+    try {
+      return new Embedder(bundle, dir);
+    } catch (RuntimeException e) {
+      bundle.close();
+      throw e;
+    }
   }
 
   public int imageSize() {
     return imageSize;
+  }
+
+  /**
+   * What the model's facenet-metadata.json says it expects (input size, standardisation, alignment), or the defaults
+   * with the reason ({@link ModelInfo#problem()}) when the file is missing or unreadable.
+   */
+  public ModelInfo info() {
+    return info;
   }
 
   public int embeddingSize() {

@@ -71,4 +71,55 @@ class AlignedEmbedTest {
       for (int i = 0; i < expected.length; i++) assertEquals(expected[i], Float.parseFloat(row[7 + i]), 1e-5);
     }
   }
+
+  @Test
+  void theAlignmentComesFromTheModelsMetadataAndAnExplicitAlignmentOverridesIt() throws Exception {
+    // A random-weight facenet-layout model imported at 112 px (a size the similarity warp takes).
+    org.facenet.nn.ModelSpec spec = org.facenet.interop.FacenetFixtures.spec(8, org.facenet.nn.Standardization.FIXED);
+    Path folder = dir.resolve("source");
+    org.facenet.interop.FacenetFixtures.writeFolder(folder, org.facenet.interop.FacenetFixtures.randomValues(spec, 5), spec);
+    Path model = dir.resolve("model");
+    org.facenet.interop.ModelImport.facenet(folder, model,
+        new org.facenet.interop.ModelImport.Options(112, null, org.facenet.nn.Standardization.FIXED));
+    Path meta = model.resolve(ModelMetadata.FILE_NAME);
+    String json = Files.readString(meta, StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"alignment\": \"MTCNN"), json);
+    Files.writeString(meta, json.replaceFirst(",\\s*\"alignment\": \"[^\"]*\"", ""), StandardCharsets.UTF_8);
+    Path raw = Files.createDirectories(dir.resolve("raw/person"));
+    Files.copy(Path.of(getClass().getResource("/org/facenet/align/Anthony_Hopkins_0001.jpg").toURI()),
+        raw.resolve("Anthony_Hopkins_0001.jpg"));
+
+    // No alignment recorded (as in a model trained here): facenet's, said to be the default.
+    CommandsTest.Run here = CommandsTest.run("embed", raw.toString(), "--model", model.toString(), "--align", "--out",
+        dir.resolve("here.csv").toString());
+    assertEquals(0, here.exit(), here.err());
+    assertTrue(here.err().contains("alignment facenet (the default: no alignment recorded)"), here.err());
+    assertTrue(here.err().contains("alignment: facenet (MTCNN box plus a 22 px margin, cropped, resized to 112 x 112), "
+        + "from the model's metadata"), here.err());
+
+    // Metadata naming the similarity warp (as an ArcFace import writes it): chosen with no flag.
+    json = Files.readString(meta, StandardCharsets.UTF_8);
+    Files.writeString(meta, json.replaceFirst("\\{", "{\n  \"alignment\": \"similarity\","), StandardCharsets.UTF_8);
+    CommandsTest.Run fromModel = CommandsTest.run("embed", raw.toString(), "--model", model.toString(), "--align",
+        "--out", dir.resolve("model.csv").toString());
+    assertEquals(0, fromModel.exit(), fromModel.err());
+    assertTrue(fromModel.err().contains("alignment: similarity (five-landmark warp onto the ArcFace template at 112 x 112), "
+        + "from the model's metadata"), fromModel.err());
+    CommandsTest.Run similarity = CommandsTest.run("embed", raw.toString(), "--model", model.toString(), "--align",
+        "--alignment", "similarity", "--out", dir.resolve("similarity.csv").toString());
+    assertEquals(0, similarity.exit(), similarity.err());
+    assertTrue(similarity.err().contains("ArcFace template at 112 x 112), from --alignment")
+        && !similarity.err().contains("metadata says"), similarity.err());
+    CommandsTest.Run facenet = CommandsTest.run("embed", raw.toString(), "--model", model.toString(), "--align",
+        "--alignment", "facenet", "--out", dir.resolve("facenet.csv").toString());
+    assertEquals(0, facenet.exit(), facenet.err());
+    assertTrue(facenet.err().contains("alignment: facenet (MTCNN box plus a 22 px margin, cropped, resized to 112 x 112), "
+        + "from --alignment (the model's metadata says similarity)"), facenet.err());
+
+    String fromModelRow = Files.readAllLines(dir.resolve("model.csv"), StandardCharsets.UTF_8).get(1);
+    assertEquals(Files.readAllLines(dir.resolve("similarity.csv"), StandardCharsets.UTF_8).get(1), fromModelRow);
+    String facenetRow = Files.readAllLines(dir.resolve("facenet.csv"), StandardCharsets.UTF_8).get(1);
+    assertEquals(Files.readAllLines(dir.resolve("here.csv"), StandardCharsets.UTF_8).get(1), facenetRow);
+    assertTrue(!facenetRow.equals(fromModelRow), "the two alignments give other crops, so other embeddings");
+  }
 }
