@@ -228,6 +228,10 @@ final class TrainCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int bucketMb;
 
+  @Option(names = "--sync-batch-norm", description = "Multi-worker training: batch-norm mean and variance over the "
+      + "global batch of every worker (one all-reduce a batch norm), not each worker's share; nothing with one worker.")
+  boolean syncBatchNorm;
+
   @Option(names = "--pretrained-model", paramLabel = "PATH",
       description = "Start from these weights (by name and shape; the others start fresh): a facenet model folder or "
           + "frozen graph, this project's run folder, checkpoint or SavedModel.")
@@ -256,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
     Optional<TfConfig> cluster = TfConfig.fromEnvironment();
     Distribution distribution = cluster.isPresent()
         ? MultiWorker.start(cluster.get(), SessionOptions.config(threads, xla, precision.get()), collectiveTimeout,
-            (long) bucketMb << 20)
+            (long) bucketMb << 20, syncBatchNorm)
         : Distribution.LOCAL;
     if (cluster.isPresent()) {
       System.out.printf("%s: worker %d of %d (%s); worker 0 is the chief and alone writes the run folder%n",

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Optional;
+import org.facenet.nn.CrossReplicaSum;
 import org.facenet.train.Distribution;
 import org.facenet.train.GradientTransform;
 import org.facenet.train.ReplicaFailureException;
@@ -28,7 +30,8 @@ import org.tensorflow.types.TInt64;
  * Synchronous data parallelism over TensorFlow's distributed runtime: every worker runs the same graph on its own
  * share of the global batch in a session on its own in-process server; the gradients are averaged across workers by
  * {@link AllReduce} before each worker applies them, so replicas that start equal stay equal. Batch-norm statistics
- * stay per worker (as PyTorch's DDP does). Worker 0 is the chief.
+ * stay per worker (as PyTorch's DDP does) unless {@code --sync-batch-norm} ({@link SyncBatchNorm}). Worker 0 is the
+ * chief.
  */
 public final class MultiWorker implements Distribution {
 
@@ -41,14 +44,19 @@ public final class MultiWorker implements Distribution {
   private static final java.util.regex.Pattern COLLECTIVE_FAILURE = java.util.regex.Pattern.compile(
       "[Cc]ollective|failed to connect|Socket closed|Connection reset|UNAVAILABLE|DEADLINE_EXCEEDED");
   private static final int CHECK_INSTANCE_KEY = 1 << 20;
+  /** Mixed into the settings hash with --sync-batch-norm, which is not a TrainingConfig setting. */
+  private static final long SYNC_BATCH_NORM_HASH = 0x5ca1ab1e0ddba11L;
 
   private final WorkerServer server;
   private final Collectives collectives;
   private final AllReduce allReduce;
   private final float timeoutSeconds;
+  private final boolean syncBatchNorm;
+  private SyncBatchNorm synced;
 
-  private MultiWorker(WorkerServer server, float timeoutSeconds, long bucketBytes) {
+  private MultiWorker(WorkerServer server, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
     this.server = server;
+    this.syncBatchNorm = syncBatchNorm;
     this.collectives = new Collectives(server.config().workers().size(), GROUP_KEY, timeoutSeconds);
     this.allReduce = new AllReduce(collectives, bucketBytes, 1);
     this.timeoutSeconds = timeoutSeconds;
@@ -56,7 +64,13 @@ public final class MultiWorker implements Distribution {
 
   /** Starts this worker's server for {@code config}; {@code base} is the session configuration of a local run. */
   public static MultiWorker start(TfConfig config, ConfigProto base, float timeoutSeconds, long bucketBytes) {
-    return new MultiWorker(WorkerServer.start(config, base), timeoutSeconds, bucketBytes);
+    return start(config, base, timeoutSeconds, bucketBytes, false);
+  }
+
+  /** As above; with {@code syncBatchNorm}, the training tower's batch norms use the global batch's moments. */
+  public static MultiWorker start(TfConfig config, ConfigProto base, float timeoutSeconds, long bucketBytes,
+      boolean syncBatchNorm) {
+    return new MultiWorker(WorkerServer.start(config, base), timeoutSeconds, bucketBytes, syncBatchNorm);
   }
 
   @Override
@@ -72,6 +86,14 @@ public final class MultiWorker implements Distribution {
   @Override
   public GradientTransform gradients() {
     return allReduce;
+  }
+
+  /** Synchronised batch norm with more than one worker (with one, plain batch norm is the same). */
+  @Override
+  public Optional<CrossReplicaSum> syncBatchNorm() {
+    if (!syncBatchNorm || workers() == 1) return Optional.empty();
+    synced = new SyncBatchNorm(collectives);
+    return Optional.of(synced);
   }
 
   /** How many gradients each all-reduce of a step carries (once the training graph is built). */
@@ -100,7 +122,7 @@ public final class MultiWorker implements Distribution {
     Output<TInt64> intMax = collectives.reduce(tf, ints, Collectives.Merge.MAX, CHECK_INSTANCE_KEY + 1, "int_max");
     Output<TFloat64> dMin = collectives.reduce(tf, doubles, Collectives.Merge.MIN, CHECK_INSTANCE_KEY + 2, "double_min");
     Output<TFloat64> dMax = collectives.reduce(tf, doubles, Collectives.Merge.MAX, CHECK_INSTANCE_KEY + 3, "double_max");
-    long hash = settingsHash(config);
+    long hash = settingsHash(config) ^ (syncBatchNorm ? SYNC_BATCH_NORM_HASH : 0);
     try (TInt64 i = TInt64.tensorOf(Shape.of(2), DataBuffers.of(hash, step));
         TFloat64 d = TFloat64.tensorOf(Shape.of(2), DataBuffers.of(sum.sum(), sum.sumOfSquares()));
         Result r = session.runner().feed(ints, i).feed(doubles, d).fetch(intMin).fetch(intMax).fetch(dMin)
@@ -123,6 +145,10 @@ public final class MultiWorker implements Distribution {
       }
     }
     out.printf("worker %d of %d: settings, step %d and variables agree across the workers%n", index(), workers(), step);
+    if (synced != null) {
+      out.printf("worker %d of %d: %d batch norms on the moments of the global batch (--sync-batch-norm)%n", index(),
+          workers(), synced.count());
+    }
   }
 
   @Override

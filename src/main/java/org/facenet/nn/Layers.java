@@ -32,6 +32,8 @@ public final class Layers {
     final List<Operand<TFloat32>> regularization = new ArrayList<>();
     final List<Folding> foldings = new ArrayList<>();
     double flops;
+    /** Null: each batch norm's moments are this tower's batch's; otherwise summed over the replicas (sync BN). */
+    CrossReplicaSum crossReplica;
   }
 
   private final Ops tf;
@@ -58,6 +60,17 @@ public final class Layers {
   /** A new tower at the root of {@code vars}. */
   public static Layers tower(VariableStore vars, boolean training, float weightDecay, BatchNormConfig bn) {
     return new Layers(vars.root(), vars, training, false, "", weightDecay, bn, new TowerState());
+  }
+
+  /**
+   * A training tower whose batch norms compute their moments over the global batch of every replica: each sums its
+   * per-channel sum, sum of squares and count with {@code crossReplica} (one sum a batch norm) and normalises with
+   * the global mean and variance; the moving statistics are updated with the global ones.
+   */
+  public static Layers syncedTower(VariableStore vars, float weightDecay, BatchNormConfig bn, CrossReplicaSum crossReplica) {
+    TowerState state = new TowerState();
+    state.crossReplica = crossReplica;
+    return new Layers(vars.root(), vars, true, false, "", weightDecay, bn, state);
   }
 
   /**
@@ -239,6 +252,9 @@ public final class Layers {
         : tf.fill(tf.constant(new long[] {c}), tf.constant(1f));
     VariableStore.Entry movingMean = vars.get(s.qualify("moving_mean"), shape, Initializer.zeros(), false);
     VariableStore.Entry movingVar = vars.get(s.qualify("moving_variance"), shape, Initializer.constant(1f), false);
+    if (training && state.crossReplica != null) {
+      return s.syncedBatchNorm(in, gamma, beta, movingMean, movingVar);
+    }
     if (training) {
       var out = tf.nn.fusedBatchNorm(in, gamma, beta, tf.constant(new float[0]), tf.constant(new float[0]),
           FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(true));
@@ -252,6 +268,18 @@ public final class Layers {
     var out = tf.nn.fusedBatchNorm(in, gamma, beta, movingMean.read(), movingVar.read(),
         FusedBatchNorm.epsilon(bn.epsilon()), FusedBatchNorm.isTraining(false));
     return out.y();
+  }
+
+  /** Batch norm in training mode on the global batch's moments ({@link GlobalMoments}), updating the moving ones. */
+  private Operand<TFloat32> syncedBatchNorm(Operand<TFloat32> in, Operand<TFloat32> gamma, Operand<TFloat32> beta,
+      VariableStore.Entry movingMean, VariableStore.Entry movingVar) {
+    GlobalMoments m = GlobalMoments.of(tf, in, state.crossReplica);
+    Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(m.variance(), tf.constant(bn.epsilon()))));
+    Operand<TFloat32> rate = tf.constant(1f - bn.decay());
+    state.updateOps.add(tf.assignSub(movingMean.variable(), tf.math.mul(tf.math.sub(movingMean.read(), m.mean()), rate)));
+    state.updateOps.add(tf.assignSub(movingVar.variable(),
+        tf.math.mul(tf.math.sub(movingVar.read(), m.unbiased()), rate)));
+    return tf.math.add(tf.math.mul(tf.math.sub(in, m.mean()), scale), beta);
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.facenet.train;
 
 import java.io.PrintStream;
+import java.util.Optional;
+import org.facenet.nn.CrossReplicaSum;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -25,6 +27,14 @@ public interface Distribution {
 
   /** Applied to the gradients before the optimizer (averaging across workers). */
   GradientTransform gradients();
+
+  /**
+   * With {@code --sync-batch-norm} across several workers, a new cross-replica sum for one training graph's batch
+   * norms (their moments over the global batch); empty for per-worker batch-norm statistics.
+   */
+  default Optional<CrossReplicaSum> syncBatchNorm() {
+    return Optional.empty();
+  }
 
   /** A session on {@code graph} with {@code config}. */
   Session open(Graph graph, ConfigProto config);

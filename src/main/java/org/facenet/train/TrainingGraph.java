@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.facenet.loss.Loss;
 import org.facenet.loss.LossInputs;
 import org.facenet.loss.LossOutput;
+import org.facenet.nn.CrossReplicaSum;
 import org.facenet.nn.EmbeddingModel;
 import org.facenet.nn.Layers;
 import org.facenet.nn.ModelSpec;
@@ -103,6 +105,14 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
       double movingAverageDecay, boolean validation, List<String> trainScopes, GradientTransform gradients) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, movingAverageDecay, validation, trainScopes, gradients,
+        Optional.empty());
+  }
+
+  /** As above, the training tower's batch norms on the global batch's moments if {@code syncBatchNorm} is present. */
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      double movingAverageDecay, boolean validation, List<String> trainScopes, GradientTransform gradients,
+      Optional<CrossReplicaSum> syncBatchNorm) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -114,7 +124,9 @@ public final class TrainingGraph implements AutoCloseable {
       Variable<TInt64> step = tf.withName("global_step").variable(tf.constant(0L));
 
       VariableStore store = new VariableStore(tf, seed);
-      Layers layers = Layers.tower(store, true, spec.weightDecay(), Layers.BatchNormConfig.FACENET);
+      Layers layers = syncBatchNorm.isPresent()
+          ? Layers.syncedTower(store, spec.weightDecay(), Layers.BatchNormConfig.FACENET, syncBatchNorm.get())
+          : Layers.tower(store, true, spec.weightDecay(), Layers.BatchNormConfig.FACENET);
       EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
       LossOutput out = lossFunction.build(new LossInputs(layers, tower.prelogits(), tower.embeddings(), labels, numClasses));
 

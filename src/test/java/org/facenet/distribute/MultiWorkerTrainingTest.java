@@ -106,6 +106,20 @@ class MultiWorkerTrainingTest {
   }
 
   @Test
+  void twoWorkersWithSyncBatchNormStayIdentical() throws Exception {
+    List<Worker> workers = start(LoopbackCluster.addresses(2), dir.resolve("sync"), "--max-epochs", "1", "--no-export",
+        "--sync-batch-norm");
+    finish(workers);
+    var c0 = checksums(workers.get(0));
+    assertEquals(List.of(2L, 4L), List.copyOf(c0.keySet()), workers.get(0).output());
+    assertEquals(c0, checksums(workers.get(1)), "the replicas' variables must be identical at every checkpoint");
+    for (Worker w : workers) {
+      assertTrue(Pattern.compile("worker \\d of 2: \\d+ batch norms on the moments of the global batch")
+          .matcher(w.output()).find(), w.output());
+    }
+  }
+
+  @Test
   void aWorkerThatDiesStopsTheOtherWithinTheTimeout() throws Exception {
     List<String> addresses = LoopbackCluster.addresses(2);
     List<Worker> workers = start(addresses, dir.resolve("killed"), "--max-epochs", "1000", "--no-export");
