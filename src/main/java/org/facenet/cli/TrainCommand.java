@@ -51,6 +51,11 @@ final class TrainCommand implements Callable<Integer> {
   Path data;
 
   @Range(min = 1)
+  @Option(names = "--preset", paramLabel = "NAME",
+      description = "Defaults of the model and its training, each overridden by its own flag: " + Preset.HELP + ".")
+  String preset;
+
+  @Range(min = 1)
   @Option(names = "--min-images-per-class", paramLabel = "N", defaultValue = "1",
       description = "Leave out identities with fewer images (default: ${DEFAULT-VALUE}).")
   int minImagesPerClass;
@@ -79,6 +84,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin
   LossFlags lossFlags;
+
+  @Mixin
+  ScheduleFlags scheduleFlags;
 
   @Range(min = 2)
   @Option(names = "--people-per-batch", paramLabel = "P", defaultValue = "16",
@@ -271,7 +279,8 @@ final class TrainCommand implements Callable<Integer> {
     try (SignalStop stop = SignalStop.install()) {
       Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), stop, distribution)
           .maxImagePixels(imageLimit.get())
-          .withFineTuning(new FineTuning(pretrainedModel, trainScopes, parent != null && parent.verbose));
+          .withFineTuning(new FineTuning(pretrainedModel, trainScopes, parent != null && parent.verbose))
+          .withSchedule(scheduleFlags.toOptions());
       if (resume != null) {
         TrainingConfig saved = TrainingConfig.load(resume.resolve("run.properties"));
         result = trainer.resume(resume, ResumeFlags.asked(spec.commandLine().getParseResult(), config(saved),
@@ -328,7 +337,10 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The settings this command line gives; with {@code saved} (--resume) unset paths are the run's own. */
   private TrainingConfig config(TrainingConfig saved) throws Exception {
-    Preset preset = data == null ? Preset.SYNTHETIC : Preset.DATA;
+    Preset preset = this.preset != null ? Preset.named(this.preset) : data == null ? Preset.SYNTHETIC : Preset.DATA;
+    if (scheduleFlags.toOptions().timeBudget() != null && maxEpochs != null && saved == null) {
+      throw new IllegalArgumentException("--time-budget sets the run's steps: drop --max-epochs");
+    }
     ModelSpec spec = model.toSpec(preset);
     Path dataDir = data;
     Path pairsFile = pairs;

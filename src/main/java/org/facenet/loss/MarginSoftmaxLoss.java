@@ -90,7 +90,9 @@ public final class MarginSoftmaxLoss implements Loss {
     if (d <= 0) throw new IllegalArgumentException("prelogits need a static feature dimension: " + in.prelogits().shape());
     Operand<TFloat32> w = in.layers().in(SCOPE).variable("weights", new long[] {d, in.numClasses()},
         Initializer.xavierUniform());
-    Parts p = parts(tf, in.prelogits(), w, in.labels(), in.numClasses(), margin, s, m);
+    Parts p = in.marginFactor() == null ? parts(tf, in.prelogits(), w, in.labels(), in.numClasses(), margin, s, m)
+        : parts(tf, in.prelogits(), w, in.labels(), in.numClasses(), margin, s,
+            tf.math.mul(tf.constant(m), in.marginFactor()));
     return new LossOutput(p.loss(), Map.of("accuracy", SoftmaxLoss.accuracy(tf, p.cos(), in.labels()),
         "target_cosine", tf.math.mean(p.cosY(), tf.constant(0))), List.of());
   }
@@ -127,6 +129,33 @@ public final class MarginSoftmaxLoss implements Loss {
     Operand<TFloat32> delta = tf.math.sub(targetCosine(tf, cosY, margin, m), cosY);
     Operand<TFloat32> shifted = tf.math.add(cos, tf.math.mul(oneHot, tf.expandDims(delta, tf.constant(1))));
     return tf.math.mul(tf.constant(s), shifted);
+  }
+
+  /**
+   * The margin target cosine with the margin a tensor {@code m} (a margin warm-up ramps it from 0): as
+   * {@link #targetCosine(Ops, Operand, Margin, float)}, the threshold pi - m and the fallback's m sin m computed in the
+   * graph. At m 0 it is cos_y (clamped, for ArcFace), i.e. the plain normalised softmax.
+   */
+  public static Operand<TFloat32> targetCosine(Ops tf, Operand<TFloat32> cosY, Margin margin, Operand<TFloat32> m) {
+    if (margin == Margin.ADDITIVE_COSINE) return tf.math.sub(cosY, m);
+    Operand<TFloat32> theta = tf.math.acos(
+        tf.math.minimum(tf.math.maximum(cosY, tf.constant(COS_LOW)), tf.constant(COS_HIGH)));
+    Operand<TFloat32> arc = tf.math.cos(tf.math.add(theta, m));
+    Operand<TFloat32> fallback = tf.math.sub(cosY, tf.math.mul(m, tf.math.sin(m)));
+    return tf.select(tf.math.greater(theta, tf.math.sub(tf.constant((float) Math.PI), m)), fallback, arc);
+  }
+
+  /** The whole loss with the margin a scalar tensor {@code m} (see {@link #targetCosine(Ops, Operand, Margin, Operand)}). */
+  public static Parts parts(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TInt32> labels, int numClasses,
+      Margin margin, float s, Operand<TFloat32> m) {
+    Operand<TFloat32> cos = cosine(tf, x, w);
+    Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(numClasses), tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> cosY = tf.sum(tf.math.mul(cos, oneHot), tf.constant(1));
+    Operand<TFloat32> delta = tf.math.sub(targetCosine(tf, cosY, margin, m), cosY);
+    Operand<TFloat32> logits = tf.math.mul(tf.constant(s),
+        tf.math.add(cos, tf.math.mul(oneHot, tf.expandDims(delta, tf.constant(1)))));
+    Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+    return new Parts(cos, cosY, logits, loss);
   }
 
   /** The pieces of one evaluation: cosines [N, C], target cosines [N], margin logits [N, C], the mean CE. */

@@ -17,7 +17,7 @@ public final class ProgressDisplay {
 
   private final PrintStream out;
   private final boolean terminal;
-  private final long totalSteps;
+  private long totalSteps;
   private final double intervalSeconds;
   private final long stepsPerEpoch;
   private final int width;
@@ -47,6 +47,11 @@ public final class ProgressDisplay {
     this.intervalSeconds = intervalSeconds;
     this.stepsPerEpoch = stepsPerEpoch;
     this.width = width;
+  }
+
+  /** The run's steps are now {@code total} (a time budget's plan). */
+  public void totalSteps(long total) {
+    this.totalSteps = total;
   }
 
   /** Whether standard output is an interactive terminal. */

@@ -24,6 +24,10 @@ import org.facenet.embed.Embedder;
 import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
+import org.facenet.train.schedule.BudgetPlan;
+import org.facenet.train.schedule.BudgetPlanner;
+import org.facenet.train.schedule.ScheduleOptions;
+import org.facenet.train.schedule.StepSchedule;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -46,6 +50,9 @@ public final class Trainer {
   private final Distribution distribution;
   private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
   private FineTuning fineTuning = FineTuning.NONE;
+  private ScheduleOptions scheduleOptions = ScheduleOptions.NONE;
+  private BudgetPlan plan;
+  private java.util.function.LongSupplier clock = System::nanoTime;
 
   public Trainer(PrintStream out, boolean terminal) {
     this(out, terminal, StopRequest.NEVER);
@@ -76,6 +83,18 @@ public final class Trainer {
     return this;
   }
 
+  /** A new run's warm-up, decay, margin warm-up and time budget ({@link ScheduleOptions}); a resumed run keeps its own. */
+  public Trainer withSchedule(ScheduleOptions options) {
+    this.scheduleOptions = options;
+    return this;
+  }
+
+  /** The clock (nanoseconds, {@link System#nanoTime} by default) a time budget is measured on. */
+  public Trainer withClock(java.util.function.LongSupplier nanos) {
+    this.clock = nanos;
+    return this;
+  }
+
   /**
    * Starts a new run in {@code runDir} (which must not hold a run yet). Every input is checked first
    * ({@link TrainingInputs}): a start that fails creates nothing.
@@ -86,10 +105,16 @@ public final class Trainer {
     }
     if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
     TrainingInputs inputs = TrainingInputs.check(config, out::println);
+    scheduleOptions.check(config.loss(), config.scheduleFile() != null, config.recipe().learningRateDecayEpochs(),
+        config.learningRate());
+    if (scheduleOptions.timeBudget() != null && distribution.workers() > 1) {
+      throw new IllegalArgumentException("--time-budget plans one process's steps; a multi-worker run takes --max-epochs");
+    }
     if (distribution.isChief()) {
       Files.createDirectories(runDir);
       config.save(runDir.resolve("run.properties"));
       fineTuning.save(runDir);
+      if (!scheduleOptions.isNone()) scheduleOptions.save(runDir, null);
     }
     return run(inputs, runDir, false);
   }
@@ -113,6 +138,9 @@ public final class Trainer {
     }
     for (String line : settings.changes()) out.println("resume: " + line);
     fineTuning = FineTuning.load(runDir);
+    ScheduleOptions.Saved schedule = ScheduleOptions.load(runDir);
+    scheduleOptions = schedule.options();
+    plan = schedule.plan();
     return run(inputs, runDir, !settings.changes().isEmpty());
   }
 
@@ -127,9 +155,8 @@ public final class Trainer {
 
   private TrainingResult runSteps(TrainingInputs inputs, Path runDir, boolean saveSettings)
       throws IOException, InterruptedException {
-    long started = System.nanoTime();
+    long started = clock.getAsLong();
     TrainingConfig config = inputs.config();
-    LearningRateSchedule schedule = inputs.schedule();
     ImageDataset dataset = inputs.dataset();
     Path classesFile = runDir.resolve("classes.txt");
     List<String> classes = dataset.classNames();
@@ -160,6 +187,7 @@ public final class Trainer {
       Optional<Path> latest = CheckpointRecovery.restoreNewestGood(checkpoints, session, w -> out.println("warning: " + w));
       long step;
       Path lastCheckpoint;
+      double checkpointSeconds = 1;
       if (latest.isPresent()) {
         step = readStep(session, g);
         lastCheckpoint = latest.get();
@@ -170,15 +198,26 @@ public final class Trainer {
         fineTuning.initialise(session, g.variables, config.model(), out);
         if (g.movingAverages != null) g.movingAverages.start(session);
         step = 0;
+        long t0 = clock.getAsLong();
         lastCheckpoint = distribution.isChief() ? checkpoints.save(session, 0) : null;
+        checkpointSeconds = (clock.getAsLong() - t0) / 1e9;
       }
       distribution.checkStart(session, g, config, step, out);
       long firstStep = step;
-      long total = config.totalSteps();
-      out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %d steps of %s images%s%n",
+      // With a time budget the steps are planned after the first ones; until then the schedule is laid over
+      // --max-epochs' steps and the loop runs on.
+      BudgetPlanner planner = scheduleOptions.timeBudget() != null && plan == null
+          ? new BudgetPlanner(scheduleOptions.timeBudget(), clock, started, step) : null;
+      StepSchedule schedule = new StepSchedule(inputs.schedule(), config.epochSize(), scheduleOptions,
+          plan != null ? plan.totalSteps() : config.totalSteps());
+      long total = planner != null ? Long.MAX_VALUE : schedule.totalSteps();
+      if (plan != null) out.println("resume: " + plan.describe());
+      out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %s of %s images%s%n",
           config.model().backbone(), config.model().imageSize(), config.model().embeddingSize(),
           g.variables.trainable().stream().mapToLong(e -> e.size()).sum(), config.loss(), config.optimizer(),
-          schedule, total - step, loss.needsIdentityBatches()
+          schedule, planner != null ? "time budget " + org.facenet.train.schedule.Durations.format(
+              scheduleOptions.timeBudget()) + " (steps planned after the first ones)" : (total - step) + " steps",
+          loss.needsIdentityBatches()
               ? config.peoplePerBatch() + " identities x " + config.imagesPerPerson() : config.batchSize(),
           config.precision() == Precision.FLOAT32 ? "" : "; " + config.precision().name().toLowerCase(java.util.Locale.ROOT));
 
@@ -188,10 +227,11 @@ public final class Trainer {
           ? new PersonBatchSampler(dataset, share(config.peoplePerBatch(), "--people-per-batch"),
               config.imagesPerPerson(), samplerSeed)
           : new RandomBatchSampler(dataset.images().size(), share(config.batchSize(), "--batch-size"), samplerSeed);
-      ProgressDisplay progress = new ProgressDisplay(out, terminal, total, 10.0, config.epochSize());
+      ProgressDisplay progress = new ProgressDisplay(out, terminal, schedule.totalSteps(), 10.0, config.epochSize());
       PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 ? inputs.heldOut() : null;
       Set<String> warned = new HashSet<>();
-      String stopReason = "max epochs reached";
+      String stopReason = plan != null ? "planned steps reached (time budget)" : "max epochs reached";
+      double endSeconds = plan != null ? plan.endSeconds() : 0;
       double lastLoss = Double.NaN;
       if (config.loss().equals("l2-softmax")) {
         out.printf("l2-softmax: alpha %.1f; the paper's lower bound for class probability 0.9 over %d classes is %.2f%n",
@@ -216,14 +256,14 @@ public final class Trainer {
             throw new TrainingInterruptedException(asked, step, runDir);
           }
           int epoch = (int) (step / config.epochSize());
-          double lr = schedule.rate(epoch);
+          double lr = schedule.rate(step);
           if (lr < 0) {
             stopReason = "learning-rate schedule stops at epoch " + epoch;
             break;
           }
           Batch batch = input.next();
           Map<String, Double> diag = new LinkedHashMap<>();
-          double total_ = trainStep(session, g, batch, lr, diagNames, diag);
+          double total_ = trainStep(session, g, batch, lr, schedule.marginFactor(step), diagNames, diag);
           step++;
           if (!Double.isFinite(total_)) {
             progress.message("");
@@ -235,7 +275,24 @@ public final class Trainer {
           progress.update(step, batch.size, total_, diag, lr);
           diag.put("total_loss", total_);
           diag.put("learning_rate", lr);
+          if (scheduleOptions.marginWarmupFraction() > 0) diag.put("margin_factor", schedule.marginFactor(step - 1));
           events.scalars(step, diag);
+          if (planner != null && plan == null && planner.stepDone(step)) {
+            plan = plan(planner, session, g, inputs, config, checkpointSeconds, progress, events, warned);
+            total = Math.max(step, plan.totalSteps());
+            schedule = schedule.withTotalSteps(Math.max(1, total));
+            progress.totalSteps(total);
+            endSeconds = plan.endSeconds();
+            stopReason = "planned steps reached (time budget)";
+            if (distribution.isChief()) scheduleOptions.save(runDir, plan);
+            progress.message(plan.describe() + "; lr " + schedule);
+          }
+          if (planner != null && plan != null && step < total && planner.spent(endSeconds)) {
+            progress.message(String.format(Locale.ROOT, "time budget: %.0f s spent at step %d of the %d planned; stopping",
+                planner.elapsedSeconds(), step, total));
+            stopReason = "time budget spent at step " + step + " of " + total;
+            total = step;
+          }
           if (heldOut != null && distribution.isChief() && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
             evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
@@ -292,14 +349,15 @@ public final class Trainer {
   }
 
   /** One optimizer step on {@code batch}: the total loss, with the loss terms and diagnostics put in {@code diag}. */
-  private static double trainStep(Session session, TrainingGraph g, Batch batch, double lr, List<String> diagNames,
-      Map<String, Double> diag) {
+  private static double trainStep(Session session, TrainingGraph g, Batch batch, double lr, double marginFactor,
+      List<String> diagNames, Map<String, Double> diag) {
     try (TFloat32 images = TFloat32.tensorOf(Shape.of(batch.size, batch.imageSize, batch.imageSize, 3),
             DataBuffers.of(batch.pixels, true, false));
         TInt32 labels = TInt32.tensorOf(Shape.of(batch.size), DataBuffers.of(batch.labels, true, false));
-        TFloat32 lrT = TFloat32.scalarOf((float) lr)) {
+        TFloat32 lrT = TFloat32.scalarOf((float) lr);
+        TFloat32 marginT = TFloat32.scalarOf((float) marginFactor)) {
       Session.Runner runner = session.runner().feed(g.images, images).feed(g.labels, labels)
-          .feed(g.learningRate, lrT).addTarget(g.trainOp).fetch(g.totalLoss).fetch(g.loss).fetch(g.regularization);
+          .feed(g.learningRate, lrT).feed(g.marginFactor, marginT).addTarget(g.trainOp).fetch(g.totalLoss).fetch(g.loss).fetch(g.regularization);
       for (String n : diagNames) runner.fetch(g.diagnostics.get(n));
       try (Result r = runner.run()) {
         diag.put("loss_term", (double) ((TFloat32) r.get(1)).getFloat());
@@ -331,6 +389,28 @@ public final class Trainer {
         Result r = session.runner().feed(g.evalImages, images).fetch(g.evalEmbeddings).run()) {
       return Embedder.rows((TFloat32) r.get(0));
     }
+  }
+
+  /**
+   * The time budget's plan at this step: the held-out evaluation timed once here (if the run has pairs), the
+   * checkpoint save timed at step 0, and the end estimated from them.
+   */
+  private BudgetPlan plan(BudgetPlanner planner, Session session, TrainingGraph g, TrainingInputs inputs,
+      TrainingConfig config, double checkpointSeconds, ProgressDisplay progress, TensorBoardWriter events,
+      Set<String> warned) {
+    double evaluation = 0;
+    if (inputs.heldOut() != null && distribution.isChief()) {
+      long t0 = clock.getAsLong();
+      evaluate(session, g, inputs.heldOut(), config.model().imageSize(), readStep(session, g),
+          events, progress, msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
+      evaluation = (clock.getAsLong() - t0) / 1e9;
+    }
+    // The end: the last checkpoint, the export (a checkpoint's read and a SavedModel's write, about two saves, plus
+    // building the graph), the exported model's evaluation with the raw-pixel baseline (about two evaluations), and
+    // with moving averages the second evaluation that chooses between the weights.
+    double end = 3 * checkpointSeconds + 5 + 2 * evaluation + (g.movingAverages != null ? evaluation : 0);
+    return planner.plan(new BudgetPlanner.Costs(evaluation, inputs.heldOut() != null ? config.evalEvery() : 0,
+        checkpointSeconds, config.checkpointEvery(), end));
   }
 
   /** This worker's part of a global batch dimension ({@code global} itself in a local run). */

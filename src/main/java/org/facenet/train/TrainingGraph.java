@@ -38,6 +38,8 @@ public final class TrainingGraph implements AutoCloseable {
   public final Placeholder<TFloat32> images;
   public final Placeholder<TInt32> labels;
   public final Placeholder<TFloat32> learningRate;
+  /** The share 0..1 of their margin that am-softmax, cosface and arcface use (a margin warm-up); 1 unless fed. */
+  public final Operand<TFloat32> marginFactor;
   public final Variable<TInt64> globalStep;
   public final Operand<TFloat32> totalLoss;
   public final Operand<TFloat32> loss;
@@ -57,7 +59,7 @@ public final class TrainingGraph implements AutoCloseable {
   public final ValidationTower validation;
 
   private TrainingGraph(Graph graph, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
-      Placeholder<TFloat32> learningRate, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
+      Placeholder<TFloat32> learningRate, Operand<TFloat32> marginFactor, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
       Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics, Op trainOp,
       VariableStore variables, EmbeddingModel.Tower tower, Placeholder<TFloat32> evalImages,
       Operand<TFloat32> evalEmbeddings, MovingAverages movingAverages, ValidationTower validation) {
@@ -65,6 +67,7 @@ public final class TrainingGraph implements AutoCloseable {
     this.images = images;
     this.labels = labels;
     this.learningRate = learningRate;
+    this.marginFactor = marginFactor;
     this.globalStep = globalStep;
     this.totalLoss = totalLoss;
     this.loss = loss;
@@ -122,13 +125,15 @@ public final class TrainingGraph implements AutoCloseable {
       Placeholder<TInt32> labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Placeholder<TFloat32> lr = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Variable<TInt64> step = tf.withName("global_step").variable(tf.constant(0L));
+      Operand<TFloat32> marginFactor = tf.withName("margin_factor").placeholderWithDefault(tf.constant(1f), Shape.scalar());
 
       VariableStore store = new VariableStore(tf, seed);
       Layers layers = syncBatchNorm.isPresent()
           ? Layers.syncedTower(store, spec.weightDecay(), Layers.BatchNormConfig.FACENET, syncBatchNorm.get())
           : Layers.tower(store, true, spec.weightDecay(), Layers.BatchNormConfig.FACENET);
       EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
-      LossOutput out = lossFunction.build(new LossInputs(layers, tower.prelogits(), tower.embeddings(), labels, numClasses));
+      LossOutput out = lossFunction.build(new LossInputs(layers, tower.prelogits(), tower.embeddings(), labels, numClasses,
+          marginFactor));
 
       List<Operand<TFloat32>> reg = layers.regularizationLosses();
       Operand<TFloat32> regularization = reg.isEmpty() ? tf.constant(0f) : tf.math.addN(reg);
@@ -159,7 +164,7 @@ public final class TrainingGraph implements AutoCloseable {
           Placeholder.shape(Shape.of(-1, s, s, 3)));
       Operand<TFloat32> evalEmbeddings = tf.withName("eval_embeddings").identity(EmbeddingModel.build(
           Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET), evalImages, spec).embeddings());
-      return new TrainingGraph(g, images, labels, lr, step, total, out.loss(), regularization, diagnostics, train,
+      return new TrainingGraph(g, images, labels, lr, marginFactor, step, total, out.loss(), regularization, diagnostics, train,
           store, tower, evalImages, evalEmbeddings, averages,
           validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses) : null);
     } catch (RuntimeException e) {
