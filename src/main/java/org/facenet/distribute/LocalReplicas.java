@@ -1,7 +1,9 @@
 package org.facenet.distribute;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.facenet.nn.CrossReplicaSum;
 import org.facenet.nn.Layers;
 import org.facenet.nn.VariableStore;
@@ -11,6 +13,8 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -23,7 +27,8 @@ import org.tensorflow.types.TInt64;
  * With synchronised batch norm, the batch norms' moments are summed over the same group. The copies start equal
  * because every replica's {@link VariableStore} has the same seed and creates its variables in the same order.
  *
- * <p>This is the graph; the trainer does not build it yet (see docs/distributed.md).
+ * <p>This is the graph; the trainer does not build it yet (see docs/distributed.md). Gradient ops come without a
+ * device: {@link #placed} puts them on their replica's.
  */
 public final class LocalReplicas {
 
@@ -104,6 +109,25 @@ public final class LocalReplicas {
 
   public List<Replica> replicas() {
     return replicas;
+  }
+
+  /**
+   * {@code graph} with every node of replica r that has no device placed on replica r's device. TensorFlow Java's
+   * {@code Graph.addGradients} (the C API's TF_AddGradientsWithPrefix) gives the gradient ops no device, so TensorFlow's
+   * placer would put every replica's backward pass on the default device (the first GPU); a node's replica is its name's
+   * first scope ({@code replica_r/...}: the towers, their gradients, all-reduces and updates). Import the result into a
+   * new {@link org.tensorflow.Graph} and run it by operation names.
+   */
+  public GraphDef placed(GraphDef graph) {
+    Map<String, String> devices = new HashMap<>();
+    for (Replica r : replicas) devices.put("replica_" + r.index(), r.device().toString());
+    GraphDef.Builder out = graph.toBuilder();
+    for (NodeDef.Builder node : out.getNodeBuilderList()) {
+      int slash = node.getName().indexOf('/');
+      String device = slash < 0 ? null : devices.get(node.getName().substring(0, slash));
+      if (device != null && node.getDevice().isEmpty()) node.setDevice(device);
+    }
+    return out.build();
   }
 
   /** One step on every replica: the optimizer updates and the batch norms' moving statistics. */

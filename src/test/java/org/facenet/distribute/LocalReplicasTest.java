@@ -38,7 +38,8 @@ import org.tensorflow.types.TInt64;
  * {@link SyncBatchNormTest} with synchronised batch norm over the two: every replica's averaged gradient equals the
  * gradient of the whole batch computed on one device with the plain fused batch norm (to 1e-5), each tower runs on its
  * own device, and after three Adam steps the two replicas' variables (weights, moving statistics, Adam slots) are
- * identical.
+ * identical. And {@link LocalReplicas#placed}: as built, many of replica 1's gradient nodes run on CPU:0 (they carry no
+ * device); after the rewrite every node of a replica runs on its device, with the same gradients.
  */
 class LocalReplicasTest {
 
@@ -126,6 +127,77 @@ class LocalReplicasTest {
       for (String path : zero.keySet()) assertArrayEquals(zero.get(path), one.get(path), path);
       assertTrue(SyncBatchNormTest.maxDifference(Map.of("fc/weights", whole.get("fc/weights")),
           Map.of("fc/weights", zero.get("fc/weights"))) > 0, "the steps changed the weights");
+    }
+  }
+
+  /** The gradients fetched and, per node of a replica, whether it ran on its replica's device. */
+  record Placement(List<float[]> gradients, int onItsDevice, int elsewhere) {}
+
+  /** One step of {@code graph} in a session with two CPU devices, initialised and run by operation names. */
+  static Placement run(org.tensorflow.proto.GraphDef graph, List<String> fetches, String xs, String ys, float[] x,
+      float[] y) {
+    ConfigProto config = ConfigProto.newBuilder().putDeviceCount("CPU", 2).build();
+    try (Graph g = new Graph(); Session s = new Session(g, config)) {
+      g.importGraphDef(graph);
+      Session.Runner init = s.runner();
+      g.operations().forEachRemaining(op -> {
+        if (op.type().equals("Assign")) init.addTarget(op.name());
+      });
+      init.run();
+      try (TFloat32 tx = TFloat32.tensorOf(Shape.of(N, H, H, C), DataBuffers.of(x));
+          TFloat32 ty = TFloat32.tensorOf(Shape.of(N, 2), DataBuffers.of(y))) {
+        Session.Runner run = s.runner().feed(xs, tx).feed(ys, ty)
+            .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        fetches.forEach(run::fetch);
+        try (Result res = run.runAndFetchMetadata()) {
+          List<float[]> got = new ArrayList<>();
+          for (int k = 0; k < fetches.size(); k++) got.add(SyncBatchNormTest.floats((TFloat32) res.get(k)));
+          int mine = 0;
+          int other = 0;
+          for (var dev : res.getMetadata().orElseThrow().getStepStats().getDevStatsList()) {
+            for (var node : dev.getNodeStatsList()) {
+              String name = node.getNodeName();
+              if (!name.startsWith("replica_") || name.contains("/_")) continue;  // "/_n": a transfer TensorFlow added
+              if (dev.getDevice().endsWith("CPU:" + name.charAt(8))) mine++;
+              else other++;
+            }
+          }
+          return new Placement(got, mine, other);
+        }
+      }
+    }
+  }
+
+  @Test
+  void placedGraphRunsEveryNodeOfAReplicaOnItsDevice() {
+    Random rnd = new Random(11);
+    float[] x = SyncBatchNormTest.random(rnd, N * H * H * C, 0.5);
+    float[] y = SyncBatchNormTest.random(rnd, N * 2, 0);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> xs = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(N, H, H, C)));
+      Placeholder<TFloat32> ys = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(N, 2)));
+      Variable<TInt64> step = tf.withName("global_step").variable(tf.constant(0L));
+      LocalReplicas replicas = LocalReplicas.build(tf, LocalReplicas.devices(DeviceSpec.DeviceType.CPU, 2), 1,
+          new LocalReplicas.Settings(5, 0f, SyncBatchNormTest.BN, true, 1 << 20, 30f), List.of(xs, ys),
+          LocalReplicasTest::tower, Optimizer.facenet(OptimizerKind.ADAM), tf.constant(0.01f), step);
+      List<String> fetches = new ArrayList<>();
+      for (LocalReplicas.Replica r : replicas.replicas()) {
+        for (Output<?> d : r.gradients()) fetches.add(d.op().name());
+      }
+      org.tensorflow.proto.GraphDef def = g.toGraphDef();
+      Placement unplaced = run(def, fetches, xs.op().name(), ys.op().name(), x, y);
+      Placement placed = run(replicas.placed(def), fetches, xs.op().name(), ys.op().name(), x, y);
+      // As built, the gradient ops carry no device and replica 1's run on CPU:0; placed, every node of a replica runs
+      // on its device, computing the same gradients.
+      assertTrue(unplaced.elsewhere() > 100, unplaced.toString());
+      assertEquals(0, placed.elsewhere(), placed.toString());
+      assertTrue(placed.onItsDevice() > 300, placed.toString());
+      for (int k = 0; k < fetches.size(); k++) {
+        float[] want = unplaced.gradients().get(k);
+        float[] got = placed.gradients().get(k);
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-6, fetches.get(k) + "[" + i + "]");
+      }
     }
   }
 
