@@ -50,15 +50,29 @@ final class Collectives {
   private final int groupSize;
   private final int groupKey;
   private final float timeoutSeconds;
+  private final String hint;
 
   /**
    * @param timeoutSeconds how long a collective waits for its peers before it fails (DeadlineExceeded): a worker that
    *                       died or was never started stops the others within this time instead of hanging them
    */
   Collectives(int groupSize, int groupKey, float timeoutSeconds) {
+    this(groupSize, groupKey, timeoutSeconds, "auto");
+  }
+
+  /**
+   * @param hint CollectiveReduceV2's communication_hint: "auto" (TensorFlow chooses: ring over RPC between workers,
+   *             local copies within one), or "nccl" for a group of GPUs (needs a GPU build of TensorFlow with NCCL)
+   */
+  Collectives(int groupSize, int groupKey, float timeoutSeconds, String hint) {
     this.groupSize = groupSize;
     this.groupKey = groupKey;
     this.timeoutSeconds = timeoutSeconds;
+    this.hint = hint;
+  }
+
+  int groupSize() {
+    return groupSize;
   }
 
   /**
@@ -67,7 +81,7 @@ final class Collectives {
    */
   <T extends TType> Output<T> reduce(Ops tf, Operand<T> x, Merge merge, int instanceKey, String name) {
     return build(tf, name, x.asOutput(), tf.constant(groupSize), tf.constant(groupKey), tf.constant(instanceKey),
-        merge.mergeOp, merge.finalOp, "auto", timeoutSeconds, null);
+        merge.mergeOp, merge.finalOp, hint, timeoutSeconds, null);
   }
 
   @SuppressWarnings("unchecked")

@@ -104,6 +104,7 @@ public final class MultiWorker implements Distribution {
   /** The local run's configuration is replaced by this worker's (device filter, collective leader). */
   @Override
   public Session open(Graph graph, ConfigProto config) {
+    requireLeader();
     ConfigProto merged = WorkerServer.sessionConfig(server.config(), config);
     return GrpcSessions.open(graph, server.target(), merged);
   }
@@ -122,6 +123,7 @@ public final class MultiWorker implements Distribution {
     Output<TInt64> intMax = collectives.reduce(tf, ints, Collectives.Merge.MAX, CHECK_INSTANCE_KEY + 1, "int_max");
     Output<TFloat64> dMin = collectives.reduce(tf, doubles, Collectives.Merge.MIN, CHECK_INSTANCE_KEY + 2, "double_min");
     Output<TFloat64> dMax = collectives.reduce(tf, doubles, Collectives.Merge.MAX, CHECK_INSTANCE_KEY + 3, "double_max");
+    requireLeader();
     long hash = settingsHash(config) ^ (syncBatchNorm ? SYNC_BATCH_NORM_HASH : 0);
     try (TInt64 i = TInt64.tensorOf(Shape.of(2), DataBuffers.of(hash, step));
         TFloat64 d = TFloat64.tensorOf(Shape.of(2), DataBuffers.of(sum.sum(), sum.sumOfSquares()));
@@ -154,6 +156,24 @@ public final class MultiWorker implements Distribution {
   @Override
   public void report(Session session, TrainingGraph graph, long step, PrintStream out) {
     out.printf("worker %d checksum %s%n", index(), VariableChecksum.of(session, graph.variables.trainable(), step));
+  }
+
+  /**
+   * Worker 0 leads the collective groups: a worker that cannot reach it within the collective timeout (not started,
+   * or already stopped) stops with a {@link ReplicaFailureException}, where TensorFlow would retry forever.
+   */
+  private void requireLeader() {
+    if (index() == 0) return;
+    String leader = server.config().workers().get(0);
+    try {
+      if (WorkerServer.awaitReachable(leader, timeoutSeconds)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new ReplicaFailureException("worker " + index() + " of " + workers() + " cannot reach worker 0 (the chief, "
+        + "which leads the all-reduces) at " + leader + " within --collective-timeout " + timeoutSeconds + " s: it is "
+        + "not started or has already stopped; stopping. Start every worker again (with --resume RUN, the chief's run "
+        + "folder, to continue from its newest checkpoint).", null);
   }
 
   /** A collective that timed out or was aborted becomes a {@link ReplicaFailureException} saying so. */

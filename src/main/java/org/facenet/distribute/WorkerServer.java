@@ -60,6 +60,27 @@ public final class WorkerServer {
     }
   }
 
+  /**
+   * Waits until {@code address} (host:port) accepts a TCP connection, trying every 200 ms for at most
+   * {@code seconds}; false if it never did. TensorFlow's master session retries the collective group leader without a
+   * bound when a step needs a step-id sequence and the leader is gone, so a worker checks that the leader is there
+   * before it starts a step with collectives.
+   */
+  static boolean awaitReachable(String address, float seconds) throws InterruptedException {
+    int colon = address.lastIndexOf(':');
+    InetSocketAddress target = new InetSocketAddress(address.substring(0, colon), TfConfig.port(address));
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(target, 1000);
+        return true;
+      } catch (IOException e) {
+        if (System.nanoTime() >= deadline) return false;
+        Thread.sleep(200);
+      }
+    }
+  }
+
   /** The target a session of this process connects to: this task's own server. */
   public String target() {
     return "grpc://" + config.address();

@@ -273,7 +273,7 @@ public final class Layers {
   /** Batch norm in training mode on the global batch's moments ({@link GlobalMoments}), updating the moving ones. */
   private Operand<TFloat32> syncedBatchNorm(Operand<TFloat32> in, Operand<TFloat32> gamma, Operand<TFloat32> beta,
       VariableStore.Entry movingMean, VariableStore.Entry movingVar) {
-    GlobalMoments m = GlobalMoments.of(tf, in, state.crossReplica);
+    GlobalMoments m = GlobalMoments.of(tf, in, movingMean.read(), state.crossReplica);
     Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(m.variance(), tf.constant(bn.epsilon()))));
     Operand<TFloat32> rate = tf.constant(1f - bn.decay());
     state.updateOps.add(tf.assignSub(movingMean.variable(), tf.math.mul(tf.math.sub(movingMean.read(), m.mean()), rate)));

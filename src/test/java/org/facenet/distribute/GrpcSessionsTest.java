@@ -1,6 +1,7 @@
 package org.facenet.distribute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,19 @@ class GrpcSessionsTest {
       assertTrue(e.getMessage().contains("port " + taken.getLocalPort() + " of worker 0"), e.getMessage());
       assertTrue(e.getMessage().contains("in use"), e.getMessage());
     }
+  }
+
+  @Test
+  void aLeaderIsAwaitedUntilItListensAndGivenUpOnAfterTheTimeout() throws Exception {
+    int port;
+    try (ServerSocket listening = new ServerSocket(0)) {
+      port = listening.getLocalPort();
+      assertTrue(WorkerServer.awaitReachable("localhost:" + port, 1f));
+    }
+    long start = System.nanoTime();
+    assertFalse(WorkerServer.awaitReachable("localhost:" + port, 1f), "nothing listens there any more");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue(seconds >= 0.9 && seconds < 5, seconds + " s");
   }
 
   @Test

@@ -82,6 +82,15 @@ class SyncBatchNormTest {
     dys = transform.apply(tf, dys);
     Op update = tf.withControlDependencies(layers.updateOps()).noOp();
     session.initialize();
+    // Moving means away from 0: synchronised batch norm sums x - moving mean (a shift), which must not change the moments.
+    Map<String, float[]> start = new LinkedHashMap<>();
+    for (VariableStore.Entry e : store.entries()) {
+      if (!e.path().endsWith("moving_mean")) continue;
+      float[] v = new float[(int) e.size()];
+      for (int i = 0; i < v.length; i++) v[i] = 0.3f + 0.2f * i;
+      start.put(e.path(), v);
+    }
+    store.assignSome(session, start);
     Map<String, float[]> got = new LinkedHashMap<>();
     try (TFloat32 tx = TFloat32.tensorOf(Shape.of(n, H, H, C), DataBuffers.of(x));
         TFloat32 ty = TFloat32.tensorOf(Shape.of(n, 2), DataBuffers.of(y))) {
