@@ -26,8 +26,9 @@ public final class DetectionBenchmark {
       }
       Arrays.sort(ms);
       double median = ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
-      return String.format(Locale.ROOT, "detector=java detect_ms_median=%.1f faces=%d size=%dx%d steps=%d", median,
-          faces, image.width(), image.height(), ms.length);
+      return String.format(Locale.ROOT, "detector=java detect_ms_median=%.1f faces=%d size=%dx%d steps=%d onednn=%s",
+          median, faces, image.width(), image.height(), ms.length,
+          System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "default"));
     }
   }
 }

@@ -3,6 +3,7 @@ package org.facenet.align;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -159,26 +160,29 @@ public final class FaceDetector implements AutoCloseable {
 
   /**
    * The stage's input: each box cut out of the photo as pad describes (zero outside the photo) and area-resized to
-   * {@code side x side}, all boxes in one array.
+   * {@code side x side}, all boxes in one array. The boxes are independent (each writes its own slice of the array),
+   * so they are cut concurrently; the arithmetic per box is the same as one at a time.
    */
   static float[] crops(RgbImage photo, List<Box> boxes, int side) {
     float[] out = new float[boxes.size() * side * side * 3];
-    for (int k = 0; k < boxes.size(); k++) {
-      BoxMath.Pad p = BoxMath.pad(boxes.get(k), photo.width(), photo.height());
+    byte[] rgb = photo.rgb();
+    int width = photo.width(), height = photo.height();
+    IntStream.range(0, boxes.size()).parallel().forEach(k -> {
+      BoxMath.Pad p = BoxMath.pad(boxes.get(k), width, height);
       float[] tmp = new float[p.tmph() * p.tmpw() * 3];
       int rows = Math.min(p.edy() - p.dy() + 1, p.ey() - p.y() + 1);
       int cols = Math.min(p.edx() - p.dx() + 1, p.ex() - p.x() + 1);
+      // the columns j that land inside both the crop and the photo
+      int j0 = Math.max(0, Math.max(1 - p.dx(), 1 - p.x()));
+      int j1 = Math.min(cols, Math.min(p.tmpw() - p.dx() + 1, width - p.x() + 1));
       for (int i = 0; i < rows; i++) {
         int ty = p.dy() - 1 + i, sy = p.y() - 1 + i;
-        if (ty < 0 || ty >= p.tmph() || sy < 0 || sy >= photo.height()) continue;
-        for (int j = 0; j < cols; j++) {
-          int tx = p.dx() - 1 + j, sx = p.x() - 1 + j;
-          if (tx < 0 || tx >= p.tmpw() || sx < 0 || sx >= photo.width()) continue;
-          for (int c = 0; c < 3; c++) tmp[(ty * p.tmpw() + tx) * 3 + c] = photo.get(sy, sx, c);
-        }
+        if (ty < 0 || ty >= p.tmph() || sy < 0 || sy >= height || j1 <= j0) continue;
+        int t = (ty * p.tmpw() + p.dx() - 1 + j0) * 3, src = (sy * width + p.x() - 1 + j0) * 3;
+        for (int e = 0, n = (j1 - j0) * 3; e < n; e++) tmp[t + e] = rgb[src + e] & 0xFF;
       }
       AreaResize.resize(tmp, 0, p.tmph(), p.tmpw(), side, side, out, k * side * side * 3);
-    }
+    });
     return out;
   }
 

@@ -63,4 +63,39 @@ class FaceDetectorTest {
     assertEquals(List.of(), detector.detect(new RgbImage(120, 90, grey)));
     assertTrue(detector.detect(new RgbImage(8, 8, new byte[8 * 8 * 3])).isEmpty());
   }
+  @Test
+  void cropsAreTheBoxesWithZerosOutsideThePhotoAreaResized() {
+    // reference: crop pixel (ty, tx) is the photo's pixel (y1 - 1 + ty, x1 - 1 + tx) of facenet's 1-based box, zero
+    // outside the photo (what pad + the copy into tmp amount to), then the same area resize; the boxes are cut
+    // concurrently in crops(), so this also checks that no box writes into another's slice
+    java.util.Random random = new java.util.Random(7);
+    for (int trial = 0; trial < 40; trial++) {
+      int w = 1 + random.nextInt(40), h = 1 + random.nextInt(40);
+      byte[] rgb = new byte[w * h * 3];
+      random.nextBytes(rgb);
+      RgbImage photo = new RgbImage(w, h, rgb);
+      List<Box> boxes = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        double x1 = random.nextInt(w + 30) - 15, y1 = random.nextInt(h + 30) - 15, side = 1 + random.nextInt(45);
+        boxes.add(new Box(x1, y1, x1 + side - 1 + random.nextInt(3), y1 + side - 1, 0.9));
+      }
+      for (int side : new int[] {24, 48}) {
+        float[] expected = new float[boxes.size() * side * side * 3];
+        for (int k = 0; k < boxes.size(); k++) {
+          Box b = boxes.get(k);
+          int bw = (int) (b.x2 - b.x1 + 1), bh = (int) (b.y2 - b.y1 + 1);
+          float[] tmp = new float[bw * bh * 3];
+          for (int ty = 0; ty < bh; ty++) {
+            for (int tx = 0; tx < bw; tx++) {
+              int sy = (int) b.y1 - 1 + ty, sx = (int) b.x1 - 1 + tx;
+              if (sy < 0 || sy >= h || sx < 0 || sx >= w) continue;
+              for (int c = 0; c < 3; c++) tmp[(ty * bw + tx) * 3 + c] = photo.get(sy, sx, c);
+            }
+          }
+          AreaResize.resize(tmp, 0, bh, bw, side, side, expected, k * side * side * 3);
+        }
+        assertArrayEquals(expected, FaceDetector.crops(photo, boxes, side), "trial " + trial + ", side " + side);
+      }
+    }
+  }
 }
