@@ -106,7 +106,16 @@ public record ModelInfo(int imageSize, String standardization, String alignment,
   public String describe(boolean withAlignment) {
     return "model input " + imageSize + " x " + imageSize + " RGB 0..255, standardisation " + standardization
         + (withAlignment ? ", alignment " + alignment + (alignmentText == null ? " (the default: no alignment recorded)"
-            : !alignmentText.equals(alignment) ? " (" + alignmentText + ")" : "") : "") + " [" + source + "]";
+            : !alignmentText.equals(alignment) ? " (" + detail(alignmentText) + ")" : "") : "") + " [" + source + "]";
+  }
+
+  /** An alignment field without its leading name ("similarity: the five ..." -> "the five ..."). */
+  private static String detail(String alignmentText) {
+    String s = alignmentText.trim();
+    for (String name : new String[] {FACENET, SIMILARITY}) {
+      if (s.toLowerCase(Locale.ROOT).startsWith(name + ":")) return s.substring(name.length() + 1).trim();
+    }
+    return s;
   }
 
   private static String text(JsonObject o, String key) {

@@ -59,6 +59,9 @@ class ModelInfoTest {
     ModelInfo arc = ModelInfo.read(write("{\"image_size\": 112, \"standardization\": \"(x - 127.5) / 127.5\", "
         + "\"alignment\": \"similarity\", \"source\": {\"kind\": \"insightface onnx\", \"file\": \"w600k_r50.onnx\"}}"), 112);
     assertEquals(ModelInfo.SIMILARITY, arc.alignment());
+    ModelInfo named = ModelInfo.read(write("{\"alignment\": \"similarity: the five landmarks onto the template\"}"), 112);
+    assertTrue(named.describe(true).contains("alignment similarity (the five landmarks onto the template)"),
+        named.describe(true));
     assertTrue(arc.describe(true).contains("imported from insightface onnx w600k_r50.onnx"), arc.describe(true));
     new ModelMetadata(TrainerTest.TINY).write(dir.resolve(ModelMetadata.FILE_NAME));
     ModelInfo here = ModelInfo.read(dir, 75);
