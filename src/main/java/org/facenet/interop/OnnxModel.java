@@ -84,7 +84,8 @@ public final class OnnxModel {
     }
     Onnx.ValueInfoProto first = g.getInputList().stream().filter(v -> !initializers.containsKey(v.getName()))
         .findFirst().orElse(null);
-    input = first == null ? "" : first.getName();
+    // Without declared inputs (a cut file: they come after the initializers), the first node's first input.
+    input = first != null ? first.getName() : nodes.isEmpty() ? "" : nodes.get(0).input(0);
     long[] shape = null;
     if (first != null && first.getType().hasTensorType()) {
       List<Onnx.TensorShapeProto.Dimension> dims = first.getType().getTensorType().getShape().getDimList();
@@ -106,12 +107,59 @@ public final class OnnxModel {
       in.setSizeLimit(Integer.MAX_VALUE);
       m = Onnx.ModelProto.parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
-      throw new IOException(file + ": not a readable ONNX model (truncated, or not ONNX: " + e.getMessage() + ")");
+      Onnx.GraphProto partial = partialGraph(bytes);
+      throw new Unreadable(file, e.getMessage(), partial != null && partial.getNodeCount() > 0
+          ? new OnnxModel(file, partial) : null);
     }
     if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
       throw new IOException(file + ": not an ONNX model (no graph with nodes in it)");
     }
     return new OnnxModel(file, m.getGraph());
+  }
+
+  /**
+   * The part of a cut ModelProto's graph (field 7) that parses: protobuf keeps a message's completed repeated
+   * elements (nodes, initializers) in the unfinished message it reports. Null if there is none.
+   */
+  private static Onnx.GraphProto partialGraph(byte[] bytes) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      in.setSizeLimit(Integer.MAX_VALUE);
+      for (int tag; (tag = in.readTag()) != 0; ) {
+        if (tag >>> 3 != 7) {
+          in.skipField(tag);
+          continue;
+        }
+        in.readRawVarint32();
+        int offset = in.getTotalBytesRead();
+        try {
+          return Onnx.GraphProto.parser().parsePartialFrom(bytes, offset, bytes.length - offset);
+        } catch (InvalidProtocolBufferException e) {
+          return e.getUnfinishedMessage() instanceof Onnx.GraphProto g ? g : null;
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /**
+   * A file protobuf cannot parse to its end (truncated or not ONNX), with what it parsed before the problem (the
+   * nodes, which torch writes first, and the initializers before the cut), if that much is a graph.
+   */
+  public static final class Unreadable extends IOException {
+    private final transient OnnxModel partial;
+
+    Unreadable(Path file, String problem, OnnxModel partial) {
+      super(file + ": not a readable ONNX model (truncated, or not ONNX: " + problem + ")");
+      this.partial = partial;
+    }
+
+    /** The graph read before the problem, or null. */
+    public OnnxModel partial() {
+      return partial;
+    }
   }
 
   public Path file() {

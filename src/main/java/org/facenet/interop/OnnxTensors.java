@@ -49,7 +49,22 @@ public final class OnnxTensors implements TensorSource {
    * tensor that does not fit.
    */
   public static OnnxTensors open(Path file, Integer embeddingSize, Standardization standardization) throws IOException {
-    IResNetOnnx.Mapped mapped = IResNetOnnx.map(OnnxModel.read(file), embeddingSize, standardization);
+    OnnxModel model;
+    try {
+      model = OnnxModel.read(file);
+    } catch (OnnxModel.Unreadable e) {
+      if (e.partial() == null) throw e;
+      try {
+        IResNetOnnx.map(e.partial(), embeddingSize, standardization);
+      } catch (IllegalArgumentException missing) {
+        // What the cut took away, as the mapping meets it first: "node #12 ... input 'onnx::Conv_290' is not ...".
+        String what = missing.getMessage().startsWith(file + ": ")
+            ? missing.getMessage().substring(file.toString().length() + 2) : missing.getMessage();
+        throw new IOException(e.getMessage() + "; the first tensor it lacks: " + what, e);
+      }
+      throw e;
+    }
+    IResNetOnnx.Mapped mapped = IResNetOnnx.map(model, embeddingSize, standardization);
     return new OnnxTensors(file, mapped.spec(), mapped.tensors());
   }
 
