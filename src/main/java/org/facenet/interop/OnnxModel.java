@@ -63,6 +63,7 @@ public final class OnnxModel {
   private final String input;
   private final long[] inputShape;
   private final Map<String, NamedTensor> decoded = new HashMap<>();
+  private final java.util.Set<Path> externalFiles = new java.util.LinkedHashSet<>();
 
   private OnnxModel(Path file, Onnx.GraphProto g) {
     this.file = file;
@@ -196,9 +197,6 @@ public final class OnnxModel {
     Onnx.TensorProto t = initializers.get(name);
     String where = file + ": " + usedBy.describe() + " input '" + name + "'";
     if (t == null) throw new IllegalArgumentException(where + " is not an initializer (an unsupported architecture?)");
-    if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
-      throw new IllegalArgumentException(where + " is stored in an external data file, which is not supported");
-    }
     if (t.getDataType() != Onnx.TensorProto.DataType.FLOAT_VALUE) {
       throw new IllegalArgumentException(where + " has ONNX data type " + t.getDataType() + ", not float32 (1)");
     }
@@ -206,7 +204,8 @@ public final class OnnxModel {
     long n = 1;
     for (long d : shape) n *= d;
     float[] v;
-    ByteString raw = t.getRawData();
+    ByteString raw = t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL ? external(t, n * 4, where)
+        : t.getRawData();
     if (!raw.isEmpty()) {
       if (raw.size() != n * 4) {
         throw new IllegalArgumentException(where + ": " + raw.size() + " bytes of raw data for shape "
@@ -225,6 +224,44 @@ public final class OnnxModel {
     NamedTensor out = new NamedTensor(name, shape, v);
     decoded.put(name, out);
     return out;
+  }
+
+  /**
+   * The bytes of an initializer stored in an external data file (ONNX's external_data: location, offset, length;
+   * torch's dynamo exporter writes MODEL.onnx.data), which must lie in the model's folder.
+   */
+  private ByteString external(Onnx.TensorProto t, long bytes, String where) {
+    String location = null;
+    long offset = 0;
+    long length = bytes;
+    for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
+      switch (e.getKey()) {
+        case "location" -> location = e.getValue();
+        case "offset" -> offset = Long.parseLong(e.getValue());
+        case "length" -> length = Long.parseLong(e.getValue());
+        default -> { }
+      }
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Path data = location == null ? null : dir.resolve(location).normalize();
+    if (data == null || !dir.equals(data.getParent())) {
+      throw new IllegalArgumentException(where + " is stored in an external data file '" + location
+          + "' that is not beside the model");
+    }
+    externalFiles.add(data);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(data)) {
+      ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(Math.min(length, bytes)));
+      while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) { }
+      b.flip();
+      return ByteString.copyFrom(b);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(where + " cannot be read from " + data + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The external data files the initializers read so far came from (hashed into the metadata with the model). */
+  public List<Path> externalFiles() {
+    return List.copyOf(externalFiles);
   }
 
   /** Little-endian float32 bytes, as ONNX's raw_data holds them (for writers such as the tests' fixtures). */

@@ -26,9 +26,13 @@ public final class OnnxTensors implements TensorSource {
   private final Path file;
   private final ModelSpec spec;
   private final Map<String, NamedTensor> tensors;
+  private final List<Path> files;
 
-  private OnnxTensors(Path file, ModelSpec spec, Map<String, NamedTensor> tensors) {
+  private OnnxTensors(Path file, ModelSpec spec, Map<String, NamedTensor> tensors, List<Path> external) {
     this.file = file;
+    List<Path> all = new java.util.ArrayList<>(List.of(file));
+    all.addAll(external);
+    this.files = List.copyOf(all);
     this.spec = spec;
     this.tensors = tensors;
   }
@@ -65,7 +69,7 @@ public final class OnnxTensors implements TensorSource {
       throw e;
     }
     IResNetOnnx.Mapped mapped = IResNetOnnx.map(model, embeddingSize, standardization);
-    return new OnnxTensors(file, mapped.spec(), mapped.tensors());
+    return new OnnxTensors(file, mapped.spec(), mapped.tensors(), model.externalFiles());
   }
 
   /** The IResNet (depth, width, embedding size, input size) the file holds. */
@@ -85,7 +89,7 @@ public final class OnnxTensors implements TensorSource {
 
   @Override
   public List<Path> files() {
-    return List.of(file);
+    return files;
   }
 
   @Override
