@@ -20,17 +20,48 @@ public final class OnnxFixtures {
   static final String OUTPUT = "267";
 
   private final Random rnd;
+  private final boolean bnNodes;
   private final Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("main_graph");
   private int anonymous = 269;
   private String x = INPUT;
 
-  private OnnxFixtures(long seed) {
+  private OnnxFixtures(long seed, boolean bnNodes) {
     rnd = new Random(seed);
+    this.bnNodes = bnNodes;
   }
 
   /** iresnet18 with stem channels {@code c0} (64 at width 1), input {@code image} px, {@code embedding}-D output. */
   public static Onnx.ModelProto iresnet18(int c0, int image, int embedding, long seed) {
-    return new OnnxFixtures(seed).build(c0, image, embedding);
+    return new OnnxFixtures(seed, false).build(c0, image, embedding);
+  }
+
+  /** The same with every convolution's batch norm left a BatchNormalization node after a bias-free Conv (unfolded). */
+  static Onnx.ModelProto iresnet18Unfolded(int c0, int image, int embedding, long seed) {
+    return new OnnxFixtures(seed, true).build(c0, image, embedding);
+  }
+
+  /**
+   * {@code m} with every raw_data initializer moved to {@code dir/data} (ONNX's external data: location, offset,
+   * length), as torch's dynamo exporter stores weights.
+   */
+  static Onnx.ModelProto externalised(Onnx.ModelProto m, java.nio.file.Path dir, String data) throws java.io.IOException {
+    Onnx.GraphProto.Builder g = m.getGraph().toBuilder();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      Onnx.TensorProto t = g.getInitializer(i);
+      if (t.getRawData().isEmpty()) continue;
+      long offset = bytes.size();
+      t.getRawData().writeTo(bytes);
+      g.setInitializer(i, t.toBuilder().clearRawData().setDataLocation(Onnx.TensorProto.DataLocation.EXTERNAL)
+          .addExternalData(entry("location", data)).addExternalData(entry("offset", Long.toString(offset)))
+          .addExternalData(entry("length", Integer.toString(t.getRawData().size()))));
+    }
+    java.nio.file.Files.write(dir.resolve(data), bytes.toByteArray());
+    return m.toBuilder().setGraph(g).build();
+  }
+
+  private static Onnx.StringStringEntryProto entry(String k, String v) {
+    return Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
   }
 
   private Onnx.ModelProto build(int c0, int image, int embedding) {
@@ -74,10 +105,15 @@ public final class OnnxFixtures {
     String w = "onnx::Conv_" + anonymous++;
     String b = "onnx::Conv_" + anonymous++;
     g.addInitializer(raw(w, normal(cout * cin * k * k, Math.sqrt(2.0 / (cin * k * k))), cout, cin, k, k));
-    g.addInitializer(raw(b, uniform(cout, -0.1, 0.1), cout));
     int p = k / 2;
-    return node("Conv", name, List.of(in, w, b), List.of(intsAttr("dilations", 1, 1), intAttr("group", 1),
-        intsAttr("kernel_shape", k, k), intsAttr("pads", p, p, p, p), intsAttr("strides", stride, stride)));
+    List<Onnx.AttributeProto> attrs = List.of(intsAttr("dilations", 1, 1), intAttr("group", 1),
+        intsAttr("kernel_shape", k, k), intsAttr("pads", p, p, p, p), intsAttr("strides", stride, stride));
+    if (bnNodes) {
+      String y = node("Conv", name, List.of(in, w), attrs);
+      return batchNorm(name.replace("/Conv", "/bn/BatchNormalization"), y, cout, "bn" + anonymous++);
+    }
+    g.addInitializer(raw(b, uniform(cout, -0.1, 0.1), cout));
+    return node("Conv", name, List.of(in, w, b), attrs);
   }
 
   /** PRelu with a slope [C, 1, 1] as float_data; {@code shared} non-null: read through an Identity alias of it. */

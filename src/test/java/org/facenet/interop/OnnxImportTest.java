@@ -82,6 +82,42 @@ class OnnxImportTest {
     assertTrue(meta.contains("\"image_size\": 32") && meta.contains("\"embedding_size\": 8"), meta);
   }
 
+  /** Imports {@code file} and checks its embeddings against the float64 evaluation of {@code reference}. */
+  static Path assertImportsAs(Onnx.ModelProto reference, Path file, Path out) throws Exception {
+    ModelImport.insightface(file, out, null, null);
+    float[] px = ModelExporterTest.pixels(N, SIDE, 7);
+    double[][] expected = OnnxReference.embeddings(reference, px, N, SIDE);
+    try (Embedder e = Embedder.load(out)) {
+      float[][] got = e.embed(px, N);
+      for (int i = 0; i < N; i++) {
+        for (int j = 0; j < 8; j++) assertEquals(expected[i][j], got[i][j], 1e-5, "image " + i + " dim " + j);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void batchNormalizationNodesAfterConvolutionsAreFoldedAtImport() throws Exception {
+    Onnx.ModelProto unfolded = OnnxFixtures.iresnet18Unfolded(16, SIDE, 8, 6);
+    assertTrue(unfolded.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("BatchNormalization")).count()
+        > 20, "a BatchNormalization node after every Conv");
+    Path f = dir.resolve("r18-unfolded.onnx");
+    Files.write(f, unfolded.toByteArray());
+    assertImportsAs(unfolded, f, dir.resolve("imported-unfolded"));
+  }
+
+  @Test
+  void weightsInAnExternalDataFileBesideTheModelAreReadAndHashed() throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("external"));
+    Onnx.ModelProto ext = OnnxFixtures.externalised(model, sub, "r18x.onnx.data");
+    assertTrue(ext.getGraph().getInitializer(0).getRawData().isEmpty());
+    Path f = sub.resolve("r18x.onnx");
+    Files.write(f, ext.toByteArray());
+    Path out = assertImportsAs(model, f, dir.resolve("imported-external"));
+    String meta = Files.readString(out.resolve(ModelMetadata.FILE_NAME), StandardCharsets.UTF_8);
+    assertTrue(meta.contains("\"r18x.onnx.data\": \"" + Sha256.of(sub.resolve("r18x.onnx.data")) + "\""), meta);
+  }
+
   @Test
   void pretrainedModelSourceHoldsEveryNetworkVariableByName() throws Exception {
     TensorSource src = PretrainedWeights.open(file);

@@ -56,7 +56,8 @@ final class OnnxReference {
       case "Identity":
         return in.get(0);
       case "Conv":
-        return conv(in.get(0), in.get(1), in.get(2), (int) a.get("strides").getInts(0), (int) a.get("pads").getInts(0));
+        return conv(in.get(0), in.get(1), in.size() > 2 ? in.get(2) : null, (int) a.get("strides").getInts(0),
+            (int) a.get("pads").getInts(0));
       case "BatchNormalization": {
         T x = in.get(0);
         double eps = a.get("epsilon").getF();
@@ -123,7 +124,7 @@ final class OnnxReference {
       for (int o = 0; o < co; o++) {
         for (int r = 0; r < oh; r++) {
           for (int c = 0; c < ow; c++) {
-            double s = b.v()[o];
+            double s = b == null ? 0 : b.v()[o];
             for (int i = 0; i < ci; i++) {
               for (int kh = 0; kh < k; kh++) {
                 int yy = r * stride - pad + kh;
