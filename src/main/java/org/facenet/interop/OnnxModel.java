@@ -58,6 +58,8 @@ public final class OnnxModel {
   private static final Set<String> PASS_THROUGH = Set.of("Identity", "Dropout");
 
   private final Path file;
+  /** Parsed from a cut file: a missing initializer is one the cut took away. */
+  private final boolean partial;
   private final Map<String, Onnx.TensorProto> initializers = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
   private final String input;
@@ -65,8 +67,9 @@ public final class OnnxModel {
   private final Map<String, NamedTensor> decoded = new HashMap<>();
   private final java.util.Set<Path> externalFiles = new java.util.LinkedHashSet<>();
 
-  private OnnxModel(Path file, Onnx.GraphProto g) {
+  private OnnxModel(Path file, Onnx.GraphProto g, boolean partial) {
     this.file = file;
+    this.partial = partial;
     for (Onnx.TensorProto t : g.getInitializerList()) initializers.put(t.getName(), t);
     Map<String, String> alias = new HashMap<>();
     int index = 0;
@@ -110,12 +113,12 @@ public final class OnnxModel {
     } catch (InvalidProtocolBufferException e) {
       Onnx.GraphProto partial = partialGraph(bytes);
       throw new Unreadable(file, e.getMessage(), partial != null && partial.getNodeCount() > 0
-          ? new OnnxModel(file, partial) : null);
+          ? new OnnxModel(file, partial, true) : null);
     }
     if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
       throw new IOException(file + ": not an ONNX model (no graph with nodes in it)");
     }
-    return new OnnxModel(file, m.getGraph());
+    return new OnnxModel(file, m.getGraph(), false);
   }
 
   /**
@@ -196,7 +199,10 @@ public final class OnnxModel {
     if (cached != null) return cached;
     Onnx.TensorProto t = initializers.get(name);
     String where = file + ": " + usedBy.describe() + " input '" + name + "'";
-    if (t == null) throw new IllegalArgumentException(where + " is not an initializer (an unsupported architecture?)");
+    if (t == null) {
+      throw new IllegalArgumentException(where + (partial ? " is missing (the file ends before it)"
+          : " is not an initializer (an unsupported architecture?)"));
+    }
     if (t.getDataType() != Onnx.TensorProto.DataType.FLOAT_VALUE) {
       throw new IllegalArgumentException(where + " has ONNX data type " + t.getDataType() + ", not float32 (1)");
     }
