@@ -43,7 +43,9 @@ final class IResNetOnnx {
   private final OnnxModel m;
   private int pos;
   /** Root-relative path ("conv1/weights", "layer1/unit_1/...") -> value, in the backbone's order. */
-  private final Map<String, NamedTensor> out = new LinkedHashMap<>();
+  private final Map<String, NamedTensor> model = new LinkedHashMap<>();
+  /** Where the layers being read put their values: {@link #model}, or a unit's own map while it is read. */
+  private Map<String, NamedTensor> out = model;
 
   private IResNetOnnx(OnnxModel m) {
     this.m = m;
@@ -71,7 +73,7 @@ final class IResNetOnnx {
       }
       units[stage]++;
       String prefix = "layer" + (stage + 1) + "/unit_" + units[stage] + "/";
-      for (Map.Entry<String, NamedTensor> e : unit.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+      for (Map.Entry<String, NamedTensor> e : unit.entrySet()) model.put(prefix + e.getKey(), e.getValue());
       x = at(pos - 1).output();
     }
     int depth = depth(units, m);
@@ -86,7 +88,7 @@ final class IResNetOnnx {
     BackboneConfig cfg = new BackboneConfig(embeddingSize != null ? embeddingSize : size[0], 1f, width, 1f);
     ModelSpec spec = new ModelSpec("iresnet" + depth, size[1], cfg, 0f, standardization);
     Map<String, NamedTensor> named = new LinkedHashMap<>();
-    for (Map.Entry<String, NamedTensor> e : out.entrySet()) {
+    for (Map.Entry<String, NamedTensor> e : model.entrySet()) {
       String path = "IResNet" + depth + "/" + e.getKey();
       named.put(path, new NamedTensor(path, e.getValue().shape(), e.getValue().values()));
     }
@@ -95,8 +97,7 @@ final class IResNetOnnx {
 
   /** One IBasicBlock into {@code unit} (unit-relative paths); whether it halves the map (and so starts a stage). */
   private boolean unit(String in, Map<String, NamedTensor> unit) {
-    Map<String, NamedTensor> saved = new LinkedHashMap<>(out);
-    out.clear();
+    out = unit;
     String r = batchNorm("preact", in);
     r = conv("conv1", r, 1);
     r = prelu("conv1", r, channels("conv1"));
@@ -113,9 +114,7 @@ final class IResNetOnnx {
     if (!(add.inputs().size() == 2 && add.inputs().contains(r) && add.inputs().contains(shortcut))) {
       throw off(add, "Add(" + r + ", " + shortcut + ")", "Add" + add.inputs());
     }
-    unit.putAll(out);
-    out.clear();
-    out.putAll(saved);
+    out = model;
     return stride != 1;
   }
 

@@ -34,6 +34,10 @@ public final class ModelImport {
   /** Imports the facenet model at {@code source} into the SavedModel folder {@code out}. */
   public static Result facenet(Path source, Path out, Options options) throws IOException {
     long t0 = System.nanoTime();
+    if (OnnxTensors.isOnnx(source)) {
+      throw new IllegalArgumentException(source + ": an insightface ONNX file, not a facenet model (import it with "
+          + "ModelImport.insightface)");
+    }
     checkOutput(out);
     TensorSource src = FacenetModels.open(source);
     ModelSpec spec = FacenetModels.spec(src, options.imageSize(), options.embeddingSize(), options.standardization());

@@ -58,14 +58,18 @@ public final class OnnxModel {
   private static final Set<String> PASS_THROUGH = Set.of("Identity", "Dropout");
 
   private final Path file;
+  /** Parsed from a cut file: a missing initializer is one the cut took away. */
+  private final boolean partial;
   private final Map<String, Onnx.TensorProto> initializers = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
   private final String input;
   private final long[] inputShape;
   private final Map<String, NamedTensor> decoded = new HashMap<>();
+  private final java.util.Set<Path> externalFiles = new java.util.LinkedHashSet<>();
 
-  private OnnxModel(Path file, Onnx.GraphProto g) {
+  private OnnxModel(Path file, Onnx.GraphProto g, boolean partial) {
     this.file = file;
+    this.partial = partial;
     for (Onnx.TensorProto t : g.getInitializerList()) initializers.put(t.getName(), t);
     Map<String, String> alias = new HashMap<>();
     int index = 0;
@@ -84,7 +88,8 @@ public final class OnnxModel {
     }
     Onnx.ValueInfoProto first = g.getInputList().stream().filter(v -> !initializers.containsKey(v.getName()))
         .findFirst().orElse(null);
-    input = first == null ? "" : first.getName();
+    // Without declared inputs (a cut file: they come after the initializers), the first node's first input.
+    input = first != null ? first.getName() : nodes.isEmpty() ? "" : nodes.get(0).input(0);
     long[] shape = null;
     if (first != null && first.getType().hasTensorType()) {
       List<Onnx.TensorShapeProto.Dimension> dims = first.getType().getTensorType().getShape().getDimList();
@@ -106,12 +111,59 @@ public final class OnnxModel {
       in.setSizeLimit(Integer.MAX_VALUE);
       m = Onnx.ModelProto.parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
-      throw new IOException(file + ": not a readable ONNX model (truncated, or not ONNX: " + e.getMessage() + ")");
+      Onnx.GraphProto partial = partialGraph(bytes);
+      throw new Unreadable(file, e.getMessage(), partial != null && partial.getNodeCount() > 0
+          ? new OnnxModel(file, partial, true) : null);
     }
     if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
       throw new IOException(file + ": not an ONNX model (no graph with nodes in it)");
     }
-    return new OnnxModel(file, m.getGraph());
+    return new OnnxModel(file, m.getGraph(), false);
+  }
+
+  /**
+   * The part of a cut ModelProto's graph (field 7) that parses: protobuf keeps a message's completed repeated
+   * elements (nodes, initializers) in the unfinished message it reports. Null if there is none.
+   */
+  private static Onnx.GraphProto partialGraph(byte[] bytes) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      in.setSizeLimit(Integer.MAX_VALUE);
+      for (int tag; (tag = in.readTag()) != 0; ) {
+        if (tag >>> 3 != 7) {
+          in.skipField(tag);
+          continue;
+        }
+        in.readRawVarint32();
+        int offset = in.getTotalBytesRead();
+        try {
+          return Onnx.GraphProto.parser().parsePartialFrom(bytes, offset, bytes.length - offset);
+        } catch (InvalidProtocolBufferException e) {
+          return e.getUnfinishedMessage() instanceof Onnx.GraphProto g ? g : null;
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /**
+   * A file protobuf cannot parse to its end (truncated or not ONNX), with what it parsed before the problem (the
+   * nodes, which torch writes first, and the initializers before the cut), if that much is a graph.
+   */
+  public static final class Unreadable extends IOException {
+    private final transient OnnxModel partial;
+
+    Unreadable(Path file, String problem, OnnxModel partial) {
+      super(file + ": not a readable ONNX model (truncated, or not ONNX: " + problem + ")");
+      this.partial = partial;
+    }
+
+    /** The graph read before the problem, or null. */
+    public OnnxModel partial() {
+      return partial;
+    }
   }
 
   public Path file() {
@@ -147,9 +199,9 @@ public final class OnnxModel {
     if (cached != null) return cached;
     Onnx.TensorProto t = initializers.get(name);
     String where = file + ": " + usedBy.describe() + " input '" + name + "'";
-    if (t == null) throw new IllegalArgumentException(where + " is not an initializer (an unsupported architecture?)");
-    if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
-      throw new IllegalArgumentException(where + " is stored in an external data file, which is not supported");
+    if (t == null) {
+      throw new IllegalArgumentException(where + (partial ? " is missing (the file ends before it)"
+          : " is not an initializer (an unsupported architecture?)"));
     }
     if (t.getDataType() != Onnx.TensorProto.DataType.FLOAT_VALUE) {
       throw new IllegalArgumentException(where + " has ONNX data type " + t.getDataType() + ", not float32 (1)");
@@ -158,7 +210,8 @@ public final class OnnxModel {
     long n = 1;
     for (long d : shape) n *= d;
     float[] v;
-    ByteString raw = t.getRawData();
+    ByteString raw = t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL ? external(t, n * 4, where)
+        : t.getRawData();
     if (!raw.isEmpty()) {
       if (raw.size() != n * 4) {
         throw new IllegalArgumentException(where + ": " + raw.size() + " bytes of raw data for shape "
@@ -177,6 +230,44 @@ public final class OnnxModel {
     NamedTensor out = new NamedTensor(name, shape, v);
     decoded.put(name, out);
     return out;
+  }
+
+  /**
+   * The bytes of an initializer stored in an external data file (ONNX's external_data: location, offset, length;
+   * torch's dynamo exporter writes MODEL.onnx.data), which must lie in the model's folder.
+   */
+  private ByteString external(Onnx.TensorProto t, long bytes, String where) {
+    String location = null;
+    long offset = 0;
+    long length = bytes;
+    for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
+      switch (e.getKey()) {
+        case "location" -> location = e.getValue();
+        case "offset" -> offset = Long.parseLong(e.getValue());
+        case "length" -> length = Long.parseLong(e.getValue());
+        default -> { }
+      }
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Path data = location == null ? null : dir.resolve(location).normalize();
+    if (data == null || !dir.equals(data.getParent())) {
+      throw new IllegalArgumentException(where + " is stored in an external data file '" + location
+          + "' that is not beside the model");
+    }
+    externalFiles.add(data);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(data)) {
+      ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(Math.min(length, bytes)));
+      while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) { }
+      b.flip();
+      return ByteString.copyFrom(b);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(where + " cannot be read from " + data + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The external data files the initializers read so far came from (hashed into the metadata with the model). */
+  public List<Path> externalFiles() {
+    return List.copyOf(externalFiles);
   }
 
   /** Little-endian float32 bytes, as ONNX's raw_data holds them (for writers such as the tests' fixtures). */

@@ -26,9 +26,13 @@ public final class OnnxTensors implements TensorSource {
   private final Path file;
   private final ModelSpec spec;
   private final Map<String, NamedTensor> tensors;
+  private final List<Path> files;
 
-  private OnnxTensors(Path file, ModelSpec spec, Map<String, NamedTensor> tensors) {
+  private OnnxTensors(Path file, ModelSpec spec, Map<String, NamedTensor> tensors, List<Path> external) {
     this.file = file;
+    List<Path> all = new java.util.ArrayList<>(List.of(file));
+    all.addAll(external);
+    this.files = List.copyOf(all);
     this.spec = spec;
     this.tensors = tensors;
   }
@@ -49,8 +53,23 @@ public final class OnnxTensors implements TensorSource {
    * tensor that does not fit.
    */
   public static OnnxTensors open(Path file, Integer embeddingSize, Standardization standardization) throws IOException {
-    IResNetOnnx.Mapped mapped = IResNetOnnx.map(OnnxModel.read(file), embeddingSize, standardization);
-    return new OnnxTensors(file, mapped.spec(), mapped.tensors());
+    OnnxModel model;
+    try {
+      model = OnnxModel.read(file);
+    } catch (OnnxModel.Unreadable e) {
+      if (e.partial() == null) throw e;
+      try {
+        IResNetOnnx.map(e.partial(), embeddingSize, standardization);
+      } catch (IllegalArgumentException missing) {
+        // What the cut took away, as the mapping meets it first: "node #12 ... input 'onnx::Conv_290' is not ...".
+        String what = missing.getMessage().startsWith(file + ": ")
+            ? missing.getMessage().substring(file.toString().length() + 2) : missing.getMessage();
+        throw new IOException(e.getMessage() + "; the first tensor it lacks: " + what, e);
+      }
+      throw e;
+    }
+    IResNetOnnx.Mapped mapped = IResNetOnnx.map(model, embeddingSize, standardization);
+    return new OnnxTensors(file, mapped.spec(), mapped.tensors(), model.externalFiles());
   }
 
   /** The IResNet (depth, width, embedding size, input size) the file holds. */
@@ -70,7 +89,7 @@ public final class OnnxTensors implements TensorSource {
 
   @Override
   public List<Path> files() {
-    return List.of(file);
+    return files;
   }
 
   @Override

@@ -61,8 +61,8 @@ public final class PretrainedWeights {
 
   /**
    * The weights at {@code path}: this project's run folder (its newest checkpoint), a checkpoint folder
-   * (step-NNNNNNNN) or prefix, a SavedModel (its variables, or the constants of its graph if it has none), or a
-   * facenet model folder or frozen graph.
+   * (step-NNNNNNNN) or prefix, a SavedModel (its variables, or the constants of its graph if it has none), a
+   * facenet model folder or frozen graph, or an insightface ONNX file (an iresnet, by the import's mapping).
    */
   public static TensorSource open(Path path) throws IOException {
     if (Files.isDirectory(path)) {

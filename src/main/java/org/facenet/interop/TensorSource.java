@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Named float32 tensors in another program's model file (a TensorFlow checkpoint, a frozen GraphDef), read by
- * TensorFlow itself.
+ * Named float32 tensors in another program's model file (a TensorFlow checkpoint or frozen GraphDef, read by
+ * TensorFlow itself; an insightface ONNX file, its initializers named by the import's mapping, {@link OnnxTensors}).
  */
 public interface TensorSource {
 

@@ -141,10 +141,11 @@ class ImportCommandTest {
     assertEquals(Standardization.PER_IMAGE, c.convert("per-image"));
     assertEquals(Standardization.FIXED, c.convert("fixed"));
     assertEquals(Standardization.PER_IMAGE, c.convert("PER_IMAGE"));
+    assertEquals(Standardization.ARCFACE, c.convert("arcface"));
     Path out = dir.resolve("out-kind");
     CommandsTest.Run r = CommandsTest.run("import", pb.toString(), "--standardization", "prewhite", "--out", out.toString());
     assertEquals(2, r.exit(), r.err());
-    assertTrue(r.err().contains("expected fixed or per-image"), r.err());
+    assertTrue(r.err().contains("expected fixed, per-image or arcface"), r.err());
     assertFalse(Files.exists(out));
   }
 
@@ -155,6 +156,22 @@ class ImportCommandTest {
     Path out = dir.resolve("out-onnx");
     String err = refused(out, "import", onnx.toString(), "--out", out.toString());
     assertTrue(err.contains(onnx.toString()) && err.contains("ONNX"), err);
+  }
+
+  @Test
+  void importsAnInsightfaceOnnxFileWithItsOwnSizeAndStandardisation() throws Exception {
+    Path onnx = dir.resolve("r18.onnx");
+    Files.write(onnx, org.facenet.interop.OnnxFixtures.iresnet18(16, 32, 8, 3).toByteArray());
+    Path refusedOut = dir.resolve("out-onnx-size");
+    String err = refused(refusedOut, "import", onnx.toString(), "--image-size", "160", "--out", refusedOut.toString());
+    assertTrue(err.contains("--image-size") && err.contains("ONNX"), err);
+    Path out = dir.resolve("good-onnx");
+    CommandsTest.Run r = CommandsTest.run("import", onnx.toString(), "--out", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("imported insightface-onnx") && r.out().contains("8-D embeddings, 32 px, arcface"), r.out());
+    try (Embedder e = Embedder.load(out)) {
+      assertEquals(32, e.imageSize());
+    }
   }
 
   @Test
