@@ -304,6 +304,7 @@ final class TrainCommand implements Callable<Integer> {
         result.firstStep(), result.lastStep(), result.seconds(), result.imagesPerSecond(), result.stopReason(),
         result.lastLoss(), result.checkpoint().getParent());
     if (noExport) return 0;
+    long exportStarted = System.nanoTime();
     TrainingConfig config = TrainingConfig.load(result.runDir().resolve("run.properties"));
     Path savedModel = result.runDir().resolve("saved_model");
     ModelExporter.export(config.model(), result.exportCheckpoint(), savedModel,
@@ -327,6 +328,11 @@ final class TrainCommand implements Callable<Integer> {
         events.scalar(result.lastStep(), "heldout/auc", report.model().auc());
         events.scalar(result.lastStep(), "heldout/raw_pixel_accuracy", report.rawPixels().accuracyMean());
       }
+    }
+    if (scheduleFlags.timeBudget != null && resume == null) {
+      double end = (System.nanoTime() - exportStarted) / 1e9;
+      System.out.printf(java.util.Locale.ROOT, "time budget %s: %.0f s used (training %.0f s, export and evaluation %.0f s)%n",
+          scheduleFlags.timeBudget, result.seconds() + end, result.seconds(), end);
     }
     return 0;
   }

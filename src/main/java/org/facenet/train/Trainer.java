@@ -105,6 +105,7 @@ public final class Trainer {
     }
     if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
     TrainingInputs inputs = TrainingInputs.check(config, out::println);
+    plan = null;
     scheduleOptions.check(config.loss(), config.scheduleFile() != null, config.recipe().learningRateDecayEpochs(),
         config.learningRate());
     if (scheduleOptions.timeBudget() != null && distribution.workers() > 1) {
