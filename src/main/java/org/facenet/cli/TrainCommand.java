@@ -338,7 +338,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** The settings this command line gives; with {@code saved} (--resume) unset paths are the run's own. */
-  private TrainingConfig config(TrainingConfig saved) throws Exception {
+  TrainingConfig config(TrainingConfig saved) throws Exception {
     Preset preset = this.preset != null ? Preset.named(this.preset) : data == null ? Preset.SYNTHETIC : Preset.DATA;
     if (scheduleFlags.toOptions().timeBudget() != null && maxEpochs != null && saved == null) {
       throw new IllegalArgumentException("--time-budget sets the run's steps: drop --max-epochs");
