@@ -308,14 +308,16 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = TrainingConfig.load(result.runDir().resolve("run.properties"));
     Path savedModel = result.runDir().resolve("saved_model");
     ModelExporter.export(config.model(), result.exportCheckpoint(), savedModel,
-        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()),
+        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep())
+            .put("weights", result.weights()),
         org.facenet.io.AtomicFiles.Existing.REPLACE); // the run's own saved_model, re-exported on --resume
     System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)"
-        + (config.recipe().averagesWeights() ? "; the moving averages of the weights (--moving-average-decay "
-            + config.recipe().movingAverageDecay() + ")" : ""));
+        + (TrainingResult.MOVING_AVERAGE.equals(result.weights()) ? "; the moving averages of the weights "
+            + "(--moving-average-decay " + config.recipe().movingAverageDecay() + ")" : ""));
     if (servingDir != null) {
       Path version = org.facenet.export.ServingLayout.export(config.model(), result.exportCheckpoint(), servingDir,
-          new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()));
+          new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep())
+              .put("weights", result.weights()));
       System.out.println("TF Serving: " + version + " (signatures serving_default, embed_image_bytes: image_bytes -> embeddings)");
     }
     if (config.pairsFile() != null) {
