@@ -50,7 +50,6 @@ final class TrainCommand implements Callable<Integer> {
       description = "Training images in the facenet layout DIR/<identity>/<image>.{jpg,jpeg,png} (default: the embedded synthetic set).")
   Path data;
 
-  @Range(min = 1)
   @Option(names = "--preset", paramLabel = "NAME",
       description = "Defaults of the model and its training, each overridden by its own flag: " + Preset.HELP + ".")
   String preset;

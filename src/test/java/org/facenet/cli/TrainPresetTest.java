@@ -66,6 +66,11 @@ class TrainPresetTest {
   void anUnknownPresetIsNamedAndTheHelpSaysWhatEachSets() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("--preset", "fast"));
     assertTrue(e.getMessage().contains("unknown preset 'fast'; known: quick, facenet"), e.getMessage());
+    CommandsTest.Run r = CommandsTest.run("train", "--data", dir.resolve("data").toString(), "--preset", "fast",
+        "--models-dir", dir.resolve("models").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("unknown preset 'fast'"), r.err());
+    assertTrue(!Files.exists(dir.resolve("models")), "nothing created");
     String help = new CommandLine(new TrainCommand()).getUsageMessage().replaceAll("\\s+", " ");
     assertTrue(help.contains("quick: reduced Inception-ResNet-v1 at 96 px, width 0.5, depth 0.2, 128-D, batch 64"), help);
     assertTrue(help.contains("facenet: the published recipe"), help);
