@@ -287,6 +287,18 @@ public final class Trainer {
             if (distribution.isChief()) scheduleOptions.save(runDir, plan);
             progress.message(plan.describe() + "; lr " + schedule);
           }
+          BudgetPlan again = planner != null && plan != null && step < total ? planner.replan(step, plan) : null;
+          if (again != null) {
+            if (again.totalSteps() != plan.totalSteps()) {
+              progress.message(String.format(Locale.ROOT, "time budget: %.2f steps/s since step %d -> %d steps in all "
+                  + "(were %d)", again.stepsPerSecond(), plan.plannedAtStep(), again.totalSteps(), plan.totalSteps()));
+              total = Math.max(step, again.totalSteps());
+              schedule = schedule.withTotalSteps(Math.max(1, total));
+              progress.totalSteps(total);
+            }
+            plan = again;
+            if (distribution.isChief()) scheduleOptions.save(runDir, plan);
+          }
           if (planner != null && plan != null && step < total && planner.spent(endSeconds)) {
             progress.message(String.format(Locale.ROOT, "time budget: %.0f s spent at step %d of the %d planned; stopping",
                 planner.elapsedSeconds(), step, total));
