@@ -25,7 +25,6 @@ import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
 import org.facenet.train.schedule.BudgetPlan;
-import org.facenet.train.schedule.BudgetPlanner;
 import org.facenet.train.schedule.ScheduleOptions;
 import org.facenet.train.schedule.StepSchedule;
 import org.tensorflow.Result;
@@ -204,20 +203,14 @@ public final class Trainer {
       }
       distribution.checkStart(session, g, config, step, out);
       long firstStep = step;
-      // With a time budget the steps are planned after the first ones; until then the schedule is laid over
-      // --max-epochs' steps and the loop runs on.
-      BudgetPlanner planner = scheduleOptions.timeBudget() != null && plan == null
-          ? new BudgetPlanner(scheduleOptions.timeBudget(), clock, started, step) : null;
-      StepSchedule schedule = new StepSchedule(inputs.schedule(), config.epochSize(), scheduleOptions,
-          plan != null ? plan.totalSteps() : config.totalSteps());
-      long total = planner != null ? Long.MAX_VALUE : schedule.totalSteps();
+      BudgetedSteps steps = new BudgetedSteps(scheduleOptions, plan, inputs.schedule(), config, clock, started, step,
+          runDir, distribution.isChief());
+      long total = steps.total();
       if (plan != null) out.println("resume: " + plan.describe());
       out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %s of %s images%s%n",
           config.model().backbone(), config.model().imageSize(), config.model().embeddingSize(),
           g.variables.trainable().stream().mapToLong(e -> e.size()).sum(), config.loss(), config.optimizer(),
-          schedule, planner != null ? "time budget " + org.facenet.train.schedule.Durations.format(
-              scheduleOptions.timeBudget()) + " (steps planned after the first ones)" : (total - step) + " steps",
-          loss.needsIdentityBatches()
+          steps.schedule(), steps.describe(step), loss.needsIdentityBatches()
               ? config.peoplePerBatch() + " identities x " + config.imagesPerPerson() : config.batchSize(),
           config.precision() == Precision.FLOAT32 ? "" : "; " + config.precision().name().toLowerCase(java.util.Locale.ROOT));
 
@@ -227,11 +220,10 @@ public final class Trainer {
           ? new PersonBatchSampler(dataset, share(config.peoplePerBatch(), "--people-per-batch"),
               config.imagesPerPerson(), samplerSeed)
           : new RandomBatchSampler(dataset.images().size(), share(config.batchSize(), "--batch-size"), samplerSeed);
-      ProgressDisplay progress = new ProgressDisplay(out, terminal, schedule.totalSteps(), 10.0, config.epochSize());
+      ProgressDisplay progress = new ProgressDisplay(out, terminal, steps.schedule().totalSteps(), 10.0,
+          config.epochSize());
       PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 ? inputs.heldOut() : null;
       Set<String> warned = new HashSet<>();
-      String stopReason = plan != null ? "planned steps reached (time budget)" : "max epochs reached";
-      double endSeconds = plan != null ? plan.endSeconds() : 0;
       double lastLoss = Double.NaN;
       if (config.loss().equals("l2-softmax")) {
         out.printf("l2-softmax: alpha %.1f; the paper's lower bound for class probability 0.9 over %d classes is %.2f%n",
@@ -256,9 +248,10 @@ public final class Trainer {
             throw new TrainingInterruptedException(asked, step, runDir);
           }
           int epoch = (int) (step / config.epochSize());
+          StepSchedule schedule = steps.schedule();
           double lr = schedule.rate(step);
           if (lr < 0) {
-            stopReason = "learning-rate schedule stops at epoch " + epoch;
+            steps.stopReason("learning-rate schedule stops at epoch " + epoch);
             break;
           }
           Batch batch = input.next();
@@ -277,34 +270,12 @@ public final class Trainer {
           diag.put("learning_rate", lr);
           if (scheduleOptions.marginWarmupFraction() > 0) diag.put("margin_factor", schedule.marginFactor(step - 1));
           events.scalars(step, diag);
-          if (planner != null && plan == null && planner.stepDone(step)) {
-            plan = plan(planner, session, g, inputs, config, checkpointSeconds, progress, events, warned);
-            total = Math.max(step, plan.totalSteps());
-            schedule = schedule.withTotalSteps(Math.max(1, total));
-            progress.totalSteps(total);
-            endSeconds = plan.endSeconds();
-            stopReason = "planned steps reached (time budget)";
-            if (distribution.isChief()) scheduleOptions.save(runDir, plan);
-            progress.message(plan.describe() + "; lr " + schedule);
-          }
-          BudgetPlan again = planner != null && plan != null && step < total ? planner.replan(step, plan) : null;
-          if (again != null) {
-            if (again.totalSteps() != plan.totalSteps()) {
-              progress.message(String.format(Locale.ROOT, "time budget: %.2f steps/s since step %d -> %d steps in all "
-                  + "(were %d)", again.stepsPerSecond(), plan.plannedAtStep(), again.totalSteps(), plan.totalSteps()));
-              total = Math.max(step, again.totalSteps());
-              schedule = schedule.withTotalSteps(Math.max(1, total));
-              progress.totalSteps(total);
-            }
-            plan = again;
-            if (distribution.isChief()) scheduleOptions.save(runDir, plan);
-          }
-          if (planner != null && plan != null && step < total && planner.spent(endSeconds)) {
-            progress.message(String.format(Locale.ROOT, "time budget: %.0f s spent at step %d of the %d planned; stopping",
-                planner.elapsedSeconds(), step, total));
-            stopReason = "time budget spent at step " + step + " of " + total;
-            total = step;
-          }
+          double savedSeconds = checkpointSeconds;
+          steps.afterStep(step, () -> inputs.heldOut() == null || !distribution.isChief() ? 0
+              : timed(() -> evaluate(session, g, inputs.heldOut(), config.model().imageSize(), readStep(session, g),
+                  events, progress, msg -> { if (warned.add(msg)) progress.message("warning: " + msg); })),
+              savedSeconds, config.evalEvery(), config.checkpointEvery(), g.movingAverages != null, progress);
+          total = steps.total();
           if (heldOut != null && distribution.isChief() && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
             evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
@@ -326,15 +297,15 @@ public final class Trainer {
         if (distribution.isChief()) {
           if (Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
           exported = lastCheckpoint;
-          if (g.movingAverages != null && averagesAreBetter(session, g, inputs.heldOut(), config.model().imageSize(),
-              progress, warned)) {
+          if (g.movingAverages != null && FinalWeights.averagesAreBetter(session, g, inputs.heldOut(),
+              config.model().imageSize(), progress, warned)) {
             exported = g.movingAverages.saveAveraged(session, g.graph, runDir);
             weights = TrainingResult.MOVING_AVERAGE;
           }
         }
         long skipped = input.skippedCount();
         if (skipped > 0) out.printf("skipped %d unreadable image(s) during training%n", skipped);
-        return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, stopReason, skipped,
+        return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, steps.stopReason(), skipped,
             progress.imagesPerSecond(), (clock.getAsLong() - started) / 1e9, exported, weights);
       }
     }
@@ -364,31 +335,6 @@ public final class Trainer {
     events.scalar(step, "heldout/val_at_far_1e-3", r.valMean());
     events.scalar(step, "heldout/auc", r.auc());
     events.flush();
-  }
-
-  /**
-   * Whether the moving averages of the weights are what to export: without held-out pairs, yes (facenet's choice);
-   * with them, when they verify the pairs better than the trained weights (accuracy, then VAL@FAR=1e-3), said in a line.
-   */
-  private static boolean averagesAreBetter(Session session, TrainingGraph g, PairsEvaluation.HeldOutPairs heldOut,
-      int imageSize, ProgressDisplay progress, Set<String> warned) {
-    if (heldOut == null) {
-      progress.message("final weights: the moving averages (no held-out pairs to compare them with the trained weights)");
-      return true;
-    }
-    Consumer<String> warnings = msg -> { if (warned.add(msg)) progress.message("warning: " + msg); };
-    long t0 = System.nanoTime();
-    VerificationResult trained = heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize))
-        .results().get(0);
-    VerificationResult averaged = g.movingAverages.withAverages(session, g.graph,
-        () -> heldOut.evaluate(imageSize, warnings, pixels -> embed(session, g, pixels, imageSize))).results().get(0);
-    progress.exclude(System.nanoTime() - t0);
-    boolean better = averaged.accuracyMean() > trained.accuracyMean()
-        || averaged.accuracyMean() == trained.accuracyMean() && averaged.valMean() >= trained.valMean();
-    progress.message(String.format(Locale.ROOT, "final weights: held-out accuracy %.4f (VAL@FAR=1e-3 %.4f) with the "
-        + "moving averages, %.4f (%.4f) with the trained weights: exporting the %s", averaged.accuracyMean(),
-        averaged.valMean(), trained.accuracyMean(), trained.valMean(), better ? "moving averages" : "trained weights"));
-    return better;
   }
 
   /** One optimizer step on {@code batch}: the total loss, with the loss terms and diagnostics put in {@code diag}. */
@@ -426,7 +372,7 @@ public final class Trainer {
     events.flush();
   }
 
-  private static float[][] embed(Session session, TrainingGraph g, float[] pixels, int size) {
+  static float[][] embed(Session session, TrainingGraph g, float[] pixels, int size) {
     int n = pixels.length / (size * size * 3);
     try (TFloat32 images = TFloat32.tensorOf(Shape.of(n, size, size, 3), DataBuffers.of(pixels, true, false));
         Result r = session.runner().feed(g.evalImages, images).fetch(g.evalEmbeddings).run()) {
@@ -434,28 +380,11 @@ public final class Trainer {
     }
   }
 
-  /**
-   * The time budget's plan at this step: the held-out evaluation timed once here (if the run has pairs), the
-   * checkpoint save timed at step 0, and the end estimated from them.
-   */
-  private BudgetPlan plan(BudgetPlanner planner, Session session, TrainingGraph g, TrainingInputs inputs,
-      TrainingConfig config, double checkpointSeconds, ProgressDisplay progress, TensorBoardWriter events,
-      Set<String> warned) {
-    double evaluation = 0;
-    if (inputs.heldOut() != null && distribution.isChief()) {
-      long t0 = clock.getAsLong();
-      evaluate(session, g, inputs.heldOut(), config.model().imageSize(), readStep(session, g),
-          events, progress, msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
-      evaluation = (clock.getAsLong() - t0) / 1e9;
-    }
-    // The end: the last checkpoint, the export (building the inference graph, a checkpoint's read, folding, a
-    // SavedModel's write), the exported model's evaluation with the raw-pixel baseline, and with moving averages the
-    // second evaluation that chooses between the weights. Calibrated on the synthetic preset on a loaded 2-core
-    // machine (docs/benchmarks.md): 53 s for an in-training evaluation of 7.6 s, where 3 saves + 5 s + 2 evaluations
-    // had kept 22 s.
-    double end = 4 * checkpointSeconds + 10 + 4 * evaluation + (g.movingAverages != null ? evaluation : 0);
-    return planner.plan(new BudgetPlanner.Costs(evaluation, inputs.heldOut() != null ? config.evalEvery() : 0,
-        checkpointSeconds, config.checkpointEvery(), end));
+  /** Seconds {@code body} takes on the trainer's clock. */
+  private double timed(Runnable body) {
+    long t0 = clock.getAsLong();
+    body.run();
+    return (clock.getAsLong() - t0) / 1e9;
   }
 
   /** This worker's part of a global batch dimension ({@code global} itself in a local run). */

@@ -72,43 +72,43 @@ class TimeBudgetTrainingTest {
     assertEquals(20, stopped.step());
 
     // Reads: 0 s start, 1 s and 2 s around the step-0 checkpoint (1 s a save), then one a step: steps 1-3 are the
-    // session's warm-up, then 3 steps in 3 s, 5% of the budget, measure 1 step/s (8 s at step 6). No pairs: no
-    // evaluation. Per step 1 s + 1 s / 5 (a checkpoint every 5 steps); the end keeps 4 x 1 s + 10 s;
-    // (60 - 8 - 14) / 1.2 = 31.7 -> 31 more: 37 in all.
+    // session's warm-up, then 3 steps in 3 s, 5% of the budget, measure 1 step/s (8 s at step 6); the plan reads 9 s.
+    // No pairs: no evaluation. Per step 1 s + 1 s / 5 (a checkpoint every 5 steps); the end keeps 4 x 1 s + 10 s;
+    // (60 - 9 - 14) / 1.2 = 30.8 -> 30 more: 36 in all.
     String out = log.toString(StandardCharsets.UTF_8);
-    assertTrue(out.contains("-> 37 steps in all; lr constant 0.01, linear warm-up over 4 steps, cosine to 0.001 at "
-        + "step 37; margin from 0 over 19 steps"), out);
-    // Re-planned after max(10, 37 / 10) steps, at step 16: the budget check read the clock once a step since the
-    // plan (9 s at step 6 ... 18 s at step 15) and the re-plan reads 19 s: 10 steps in 11 s since the plan's 8 s,
-    // 1.1 s a step; (60 - 19 - 14) / 1.1 = 24.5 -> 24 more: 40 in all.
-    assertTrue(out.contains("time budget: 0.91 steps/s since step 6 -> 40 steps in all (were 37)"), out);
+    assertTrue(out.contains("-> 36 steps in all; lr constant 0.01, linear warm-up over 4 steps, cosine to 0.001 at "
+        + "step 36; margin from 0 over 18 steps"), out);
+    // Re-planned after max(10, 36 / 10) steps, at step 16: the budget check read the clock once a step since the
+    // plan (10 s at step 6 ... 19 s at step 15) and the re-plan reads 20 s: 10 steps in 11 s since the plan's 9 s,
+    // 1.1 s a step; (60 - 20 - 14) / 1.1 = 23.6 -> 23 more: 39 in all.
+    assertTrue(out.contains("time budget: 0.91 steps/s since step 6 -> 39 steps in all (were 36)"), out);
     ScheduleOptions.Saved saved = ScheduleOptions.load(run);
     assertEquals(options, saved.options());
     BudgetPlan plan = saved.plan();
     assertEquals(16, plan.plannedAtStep());
     assertEquals(1 / 1.1, plan.stepsPerSecond(), 1e-9);
     assertEquals(14.0, plan.endSeconds(), 1e-9);
-    assertEquals(40, plan.totalSteps());
+    assertEquals(39, plan.totalSteps());
 
     ByteArrayOutputStream log2 = new ByteArrayOutputStream();
     TrainingResult resumed = new Trainer(new PrintStream(log2, true, StandardCharsets.UTF_8), false)
         .withClock(tickingClock()).resume(run, Map.of());
     assertEquals(20, resumed.firstStep());
-    assertEquals(40, resumed.lastStep(), "the resumed run trains to the plan's steps");
+    assertEquals(39, resumed.lastStep(), "the resumed run trains to the plan's steps");
     assertEquals("planned steps reached (time budget)", resumed.stopReason());
     assertTrue(log2.toString(StandardCharsets.UTF_8).contains("resume: time budget 60 s"), log2.toString());
 
-    // The rates and margins the steps used, as TensorBoard has them, are the schedule laid over 37 steps for steps
-    // 7-16 and over 40 from step 17 on (before the plan, over --max-epochs' 5 steps).
+    // The rates and margins the steps used, as TensorBoard has them, are the schedule laid over 36 steps for steps
+    // 7-16 and over 39 from step 17 on (before the plan, over --max-epochs' 5 steps).
     Map<String, Map<Long, Float>> s = scalars(run);
-    for (long step = 7; step <= 40; step++) {
-      StepSchedule laid = new StepSchedule(LearningRateSchedule.constant(0.01), 5, options, step <= 16 ? 37 : 40);
+    for (long step = 7; step <= 39; step++) {
+      StepSchedule laid = new StepSchedule(LearningRateSchedule.constant(0.01), 5, options, step <= 16 ? 36 : 39);
       assertEquals(laid.rate(step - 1), s.get("learning_rate").get(step), 1e-7, "lr at step " + step);
       assertEquals(laid.marginFactor(step - 1), s.get("margin_factor").get(step), 1e-6, "margin at step " + step);
     }
     assertEquals(0f, s.get("learning_rate").get(1L), "the warm-up starts at 0");
     assertEquals(0f, s.get("margin_factor").get(1L), "the margin starts at 0");
-    assertEquals(1f, s.get("margin_factor").get(40L));
+    assertEquals(1f, s.get("margin_factor").get(39L));
   }
 
   @Test

@@ -83,11 +83,12 @@ public final class BudgetPlanner {
     return (lastStep - measureFromStep) / seconds;
   }
 
-  /** The plan at the last step recorded, with {@code costs} measured or estimated by the trainer. */
+  /** The plan at the last step recorded and the time now, with {@code costs} measured or estimated by the trainer. */
   public BudgetPlan plan(Costs costs) {
-    planNanos = lastNanos;
+    // the time now, after whatever measured the costs (a held-out evaluation) since the last step
+    planNanos = clock.getAsLong();
     planStep = lastStep;
-    return plan(lastStep, (lastNanos - startNanos) / 1e9, stepsPerSecond(), budgetSeconds, costs);
+    return plan(lastStep, (planNanos - startNanos) / 1e9, stepsPerSecond(), budgetSeconds, costs);
   }
 
   /**
