@@ -63,6 +63,16 @@ class TrainPresetTest {
   }
 
   @Test
+  void aTimeBudgetTakesThePlaceOfMaxEpochs() throws Exception {
+    assertEquals(6, config("--preset", "quick", "--time-budget", "10m").maxEpochs(), "the preset's epochs stay");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> config("--time-budget", "10m", "--max-epochs", "2"));
+    assertTrue(e.getMessage().contains("drop --max-epochs"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> config("--time-budget", "10"));
+    assertTrue(e.getMessage().contains("'10' is not a duration"), e.getMessage());
+  }
+
+  @Test
   void anUnknownPresetIsNamedAndTheHelpSaysWhatEachSets() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("--preset", "fast"));
     assertTrue(e.getMessage().contains("unknown preset 'fast'; known: quick, facenet"), e.getMessage());
