@@ -50,7 +50,6 @@ final class TrainCommand implements Callable<Integer> {
       description = "Training images in the facenet layout DIR/<identity>/<image>.{jpg,jpeg,png} (default: the embedded synthetic set).")
   Path data;
 
-  @Range(min = 1)
   @Option(names = "--preset", paramLabel = "NAME",
       description = "Defaults of the model and its training, each overridden by its own flag: " + Preset.HELP + ".")
   String preset;
@@ -308,17 +307,20 @@ final class TrainCommand implements Callable<Integer> {
         result.firstStep(), result.lastStep(), result.seconds(), result.imagesPerSecond(), result.stopReason(),
         result.lastLoss(), result.checkpoint().getParent());
     if (noExport) return 0;
+    long exportStarted = System.nanoTime();
     TrainingConfig config = TrainingConfig.load(result.runDir().resolve("run.properties"));
     Path savedModel = result.runDir().resolve("saved_model");
     ModelExporter.export(config.model(), result.exportCheckpoint(), savedModel,
-        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()),
+        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep())
+            .put("weights", result.weights()),
         org.facenet.io.AtomicFiles.Existing.REPLACE); // the run's own saved_model, re-exported on --resume
     System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)"
-        + (config.recipe().averagesWeights() ? "; the moving averages of the weights (--moving-average-decay "
-            + config.recipe().movingAverageDecay() + ")" : ""));
+        + (TrainingResult.MOVING_AVERAGE.equals(result.weights()) ? "; the moving averages of the weights "
+            + "(--moving-average-decay " + config.recipe().movingAverageDecay() + ")" : ""));
     if (servingDir != null) {
       Path version = org.facenet.export.ServingLayout.export(config.model(), result.exportCheckpoint(), servingDir,
-          new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep()));
+          new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep())
+              .put("weights", result.weights()));
       System.out.println("TF Serving: " + version + " (signatures serving_default, embed_image_bytes: image_bytes -> embeddings)");
     }
     if (config.pairsFile() != null) {
@@ -332,11 +334,16 @@ final class TrainCommand implements Callable<Integer> {
         events.scalar(result.lastStep(), "heldout/raw_pixel_accuracy", report.rawPixels().accuracyMean());
       }
     }
+    if (scheduleFlags.timeBudget != null && resume == null) {
+      double end = (System.nanoTime() - exportStarted) / 1e9;
+      System.out.printf(java.util.Locale.ROOT, "time budget %s: %.0f s used (training %.0f s, export and evaluation %.0f s)%n",
+          scheduleFlags.timeBudget, result.seconds() + end, result.seconds(), end);
+    }
     return 0;
   }
 
   /** The settings this command line gives; with {@code saved} (--resume) unset paths are the run's own. */
-  private TrainingConfig config(TrainingConfig saved) throws Exception {
+  TrainingConfig config(TrainingConfig saved) throws Exception {
     Preset preset = this.preset != null ? Preset.named(this.preset) : data == null ? Preset.SYNTHETIC : Preset.DATA;
     if (scheduleFlags.toOptions().timeBudget() != null && maxEpochs != null && saved == null) {
       throw new IllegalArgumentException("--time-budget sets the run's steps: drop --max-epochs");

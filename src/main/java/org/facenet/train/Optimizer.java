@@ -40,18 +40,21 @@ public final class Optimizer {
       Operand<TFloat32> lr, Operand<TInt64> step) {
     List<Op> ops = new ArrayList<>();
     Operand<TFloat32> t = tf.math.add(tf.dtypes.cast(step, TFloat32.class), tf.constant(1f));
+    // Adam's constants and bias-correction powers, shared by every variable's update (one op each, not one per
+    // variable: fewer small ops in a step, docs/benchmarks.md).
+    Operand<TFloat32> b1 = kind == OptimizerKind.ADAM ? tf.constant(0.9f) : null;
+    Operand<TFloat32> b2 = kind == OptimizerKind.ADAM ? tf.constant(0.999f) : null;
+    Operand<TFloat32> b1Power = kind == OptimizerKind.ADAM ? tf.math.pow(b1, t) : null;
+    Operand<TFloat32> b2Power = kind == OptimizerKind.ADAM ? tf.math.pow(b2, t) : null;
+    Operand<TFloat32> epsilon = kind == OptimizerKind.ADAM ? tf.constant(adamEpsilon) : null;
     for (int i = 0; i < vars.size(); i++) {
       VariableStore.Entry e = vars.get(i);
       @SuppressWarnings("unchecked")
       Operand<TFloat32> g = (Operand<TFloat32>) grads.get(i);
       Variable<TFloat32> v = e.variable();
       ops.add(switch (kind) {
-        case ADAM -> {
-          Operand<TFloat32> b1 = tf.constant(0.9f);
-          Operand<TFloat32> b2 = tf.constant(0.999f);
-          yield tf.train.applyAdam(v, slot(store, e, "Adam", 0f), slot(store, e, "Adam_1", 0f),
-              tf.math.pow(b1, t), tf.math.pow(b2, t), lr, b1, b2, tf.constant(adamEpsilon), g);
-        }
+        case ADAM -> tf.train.applyAdam(v, slot(store, e, "Adam", 0f), slot(store, e, "Adam_1", 0f),
+            b1Power, b2Power, lr, b1, b2, epsilon, g);
         case MOM -> tf.train.applyMomentum(v, slot(store, e, "Momentum", 0f), lr, g, tf.constant(0.9f),
             ApplyMomentum.useNesterov(true));
         case RMSPROP -> tf.train.applyRmsProp(v, slot(store, e, "RMSProp", 1f), slot(store, e, "RMSProp_1", 0f),

@@ -25,7 +25,6 @@ import org.facenet.eval.PairsEvaluation;
 import org.facenet.eval.VerificationResult;
 import org.facenet.loss.Loss;
 import org.facenet.train.schedule.BudgetPlan;
-import org.facenet.train.schedule.BudgetPlanner;
 import org.facenet.train.schedule.ScheduleOptions;
 import org.facenet.train.schedule.StepSchedule;
 import org.tensorflow.Result;
@@ -105,6 +104,7 @@ public final class Trainer {
     }
     if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
     TrainingInputs inputs = TrainingInputs.check(config, out::println);
+    plan = null;
     scheduleOptions.check(config.loss(), config.scheduleFile() != null, config.recipe().learningRateDecayEpochs(),
         config.learningRate());
     if (scheduleOptions.timeBudget() != null && distribution.workers() > 1) {
@@ -204,20 +204,14 @@ public final class Trainer {
       }
       distribution.checkStart(session, g, config, step, out);
       long firstStep = step;
-      // With a time budget the steps are planned after the first ones; until then the schedule is laid over
-      // --max-epochs' steps and the loop runs on.
-      BudgetPlanner planner = scheduleOptions.timeBudget() != null && plan == null
-          ? new BudgetPlanner(scheduleOptions.timeBudget(), clock, started, step) : null;
-      StepSchedule schedule = new StepSchedule(inputs.schedule(), config.epochSize(), scheduleOptions,
-          plan != null ? plan.totalSteps() : config.totalSteps());
-      long total = planner != null ? Long.MAX_VALUE : schedule.totalSteps();
+      BudgetedSteps steps = new BudgetedSteps(scheduleOptions, plan, inputs.schedule(), config, clock, started, step,
+          runDir, distribution.isChief());
+      long total = steps.total();
       if (plan != null) out.println("resume: " + plan.describe());
       out.printf("model: %s %dpx, embedding %d, %,d parameters; loss %s; %s lr %s; %s of %s images%s%n",
           config.model().backbone(), config.model().imageSize(), config.model().embeddingSize(),
           g.variables.trainable().stream().mapToLong(e -> e.size()).sum(), config.loss(), config.optimizer(),
-          schedule, planner != null ? "time budget " + org.facenet.train.schedule.Durations.format(
-              scheduleOptions.timeBudget()) + " (steps planned after the first ones)" : (total - step) + " steps",
-          loss.needsIdentityBatches()
+          steps.schedule(), steps.describe(step), loss.needsIdentityBatches()
               ? config.peoplePerBatch() + " identities x " + config.imagesPerPerson() : config.batchSize(),
           config.precision() == Precision.FLOAT32 ? "" : "; " + config.precision().name().toLowerCase(java.util.Locale.ROOT));
 
@@ -227,11 +221,10 @@ public final class Trainer {
           ? new PersonBatchSampler(dataset, share(config.peoplePerBatch(), "--people-per-batch"),
               config.imagesPerPerson(), samplerSeed)
           : new RandomBatchSampler(dataset.images().size(), share(config.batchSize(), "--batch-size"), samplerSeed);
-      ProgressDisplay progress = new ProgressDisplay(out, terminal, schedule.totalSteps(), 10.0, config.epochSize());
+      ProgressDisplay progress = new ProgressDisplay(out, terminal, steps.schedule().totalSteps(), 10.0,
+          config.epochSize());
       PairsEvaluation.HeldOutPairs heldOut = config.evalEvery() > 0 ? inputs.heldOut() : null;
       Set<String> warned = new HashSet<>();
-      String stopReason = plan != null ? "planned steps reached (time budget)" : "max epochs reached";
-      double endSeconds = plan != null ? plan.endSeconds() : 0;
       double lastLoss = Double.NaN;
       if (config.loss().equals("l2-softmax")) {
         out.printf("l2-softmax: alpha %.1f; the paper's lower bound for class probability 0.9 over %d classes is %.2f%n",
@@ -256,9 +249,10 @@ public final class Trainer {
             throw new TrainingInterruptedException(asked, step, runDir);
           }
           int epoch = (int) (step / config.epochSize());
+          StepSchedule schedule = steps.schedule();
           double lr = schedule.rate(step);
           if (lr < 0) {
-            stopReason = "learning-rate schedule stops at epoch " + epoch;
+            steps.stopReason("learning-rate schedule stops at epoch " + epoch);
             break;
           }
           Batch batch = input.next();
@@ -277,22 +271,12 @@ public final class Trainer {
           diag.put("learning_rate", lr);
           if (scheduleOptions.marginWarmupFraction() > 0) diag.put("margin_factor", schedule.marginFactor(step - 1));
           events.scalars(step, diag);
-          if (planner != null && plan == null && planner.stepDone(step)) {
-            plan = plan(planner, session, g, inputs, config, checkpointSeconds, progress, events, warned);
-            total = Math.max(step, plan.totalSteps());
-            schedule = schedule.withTotalSteps(Math.max(1, total));
-            progress.totalSteps(total);
-            endSeconds = plan.endSeconds();
-            stopReason = "planned steps reached (time budget)";
-            if (distribution.isChief()) scheduleOptions.save(runDir, plan);
-            progress.message(plan.describe() + "; lr " + schedule);
-          }
-          if (planner != null && plan != null && step < total && planner.spent(endSeconds)) {
-            progress.message(String.format(Locale.ROOT, "time budget: %.0f s spent at step %d of the %d planned; stopping",
-                planner.elapsedSeconds(), step, total));
-            stopReason = "time budget spent at step " + step + " of " + total;
-            total = step;
-          }
+          double savedSeconds = checkpointSeconds;
+          steps.afterStep(step, () -> inputs.heldOut() == null || !distribution.isChief() ? 0
+              : timed(() -> evaluate(session, g, inputs.heldOut(), config.model().imageSize(), readStep(session, g),
+                  events, progress, msg -> { if (warned.add(msg)) progress.message("warning: " + msg); })),
+              savedSeconds, config.evalEvery(), config.checkpointEvery(), g.movingAverages != null, progress);
+          total = steps.total();
           if (heldOut != null && distribution.isChief() && step % config.evalEvery() == 0 && step < total) {
             // (the final evaluation is the exported model's, after training)
             evaluate(session, g, heldOut, config.model().imageSize(), step, events, progress,
@@ -310,14 +294,20 @@ public final class Trainer {
         }
         if (reported != step) distribution.report(session, g, step, out);
         Path exported = null;
+        String weights = TrainingResult.TRAINED;
         if (distribution.isChief()) {
           if (Checkpoints.stepOf(lastCheckpoint) != step) lastCheckpoint = checkpoints.save(session, step);
-          exported = g.movingAverages == null ? lastCheckpoint : g.movingAverages.saveAveraged(session, g.graph, runDir);
+          exported = lastCheckpoint;
+          if (g.movingAverages != null && FinalWeights.averagesAreBetter(session, g, inputs.heldOut(),
+              config.model().imageSize(), progress, warned)) {
+            exported = g.movingAverages.saveAveraged(session, g.graph, runDir);
+            weights = TrainingResult.MOVING_AVERAGE;
+          }
         }
         long skipped = input.skippedCount();
         if (skipped > 0) out.printf("skipped %d unreadable image(s) during training%n", skipped);
-        return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, stopReason, skipped,
-            progress.imagesPerSecond(), (System.nanoTime() - started) / 1e9, exported);
+        return new TrainingResult(runDir, firstStep, step, lastLoss, lastCheckpoint, steps.stopReason(), skipped,
+            progress.imagesPerSecond(), (clock.getAsLong() - started) / 1e9, exported, weights);
       }
     }
   }
@@ -383,7 +373,7 @@ public final class Trainer {
     events.flush();
   }
 
-  private static float[][] embed(Session session, TrainingGraph g, float[] pixels, int size) {
+  static float[][] embed(Session session, TrainingGraph g, float[] pixels, int size) {
     int n = pixels.length / (size * size * 3);
     try (TFloat32 images = TFloat32.tensorOf(Shape.of(n, size, size, 3), DataBuffers.of(pixels, true, false));
         Result r = session.runner().feed(g.evalImages, images).fetch(g.evalEmbeddings).run()) {
@@ -391,26 +381,11 @@ public final class Trainer {
     }
   }
 
-  /**
-   * The time budget's plan at this step: the held-out evaluation timed once here (if the run has pairs), the
-   * checkpoint save timed at step 0, and the end estimated from them.
-   */
-  private BudgetPlan plan(BudgetPlanner planner, Session session, TrainingGraph g, TrainingInputs inputs,
-      TrainingConfig config, double checkpointSeconds, ProgressDisplay progress, TensorBoardWriter events,
-      Set<String> warned) {
-    double evaluation = 0;
-    if (inputs.heldOut() != null && distribution.isChief()) {
-      long t0 = clock.getAsLong();
-      evaluate(session, g, inputs.heldOut(), config.model().imageSize(), readStep(session, g),
-          events, progress, msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
-      evaluation = (clock.getAsLong() - t0) / 1e9;
-    }
-    // The end: the last checkpoint, the export (a checkpoint's read and a SavedModel's write, about two saves, plus
-    // building the graph), the exported model's evaluation with the raw-pixel baseline (about two evaluations), and
-    // with moving averages the second evaluation that chooses between the weights.
-    double end = 3 * checkpointSeconds + 5 + 2 * evaluation + (g.movingAverages != null ? evaluation : 0);
-    return planner.plan(new BudgetPlanner.Costs(evaluation, inputs.heldOut() != null ? config.evalEvery() : 0,
-        checkpointSeconds, config.checkpointEvery(), end));
+  /** Seconds {@code body} takes on the trainer's clock. */
+  private double timed(Runnable body) {
+    long t0 = clock.getAsLong();
+    body.run();
+    return (clock.getAsLong() - t0) / 1e9;
   }
 
   /** This worker's part of a global batch dimension ({@code global} itself in a local run). */

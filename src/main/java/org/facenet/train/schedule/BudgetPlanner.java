@@ -38,6 +38,8 @@ public final class BudgetPlanner {
   private long measureFromStep;
   private long lastNanos;
   private long lastStep;
+  private long planNanos;
+  private long planStep;
 
   /**
    * A planner for a run that started (its clock's zero) at {@code startNanos} and is at step {@code firstStep} now.
@@ -81,9 +83,31 @@ public final class BudgetPlanner {
     return (lastStep - measureFromStep) / seconds;
   }
 
-  /** The plan at the last step recorded, with {@code costs} measured or estimated by the trainer. */
+  /** The plan at the last step recorded and the time now, with {@code costs} measured or estimated by the trainer. */
   public BudgetPlan plan(Costs costs) {
-    return plan(lastStep, (lastNanos - startNanos) / 1e9, stepsPerSecond(), budgetSeconds, costs);
+    // the time now, after whatever measured the costs (a held-out evaluation) since the last step
+    planNanos = clock.getAsLong();
+    planStep = lastStep;
+    return plan(lastStep, (planNanos - startNanos) / 1e9, stepsPerSecond(), budgetSeconds, costs);
+  }
+
+  /**
+   * The plan again at {@code step}, when {@code max(10, total / 10)} steps have passed since the last one and more than
+   * that are left: the steps that fit in the budget at the rate since then, evaluations and checkpoints included (the
+   * machine's speed may change, e.g. when other jobs share it), so the schedules still end when the budget does.
+   * Null when not due.
+   */
+  public BudgetPlan replan(long step, BudgetPlan current) {
+    long interval = Math.max(10, current.totalSteps() / 10);
+    if (step - planStep < interval || current.totalSteps() - step <= interval) return null;
+    long now = clock.getAsLong();
+    double perStep = (now - planNanos) / 1e9 / (step - planStep);
+    double elapsed = (now - startNanos) / 1e9;
+    double left = budgetSeconds - elapsed - current.endSeconds();
+    long more = left > 0 ? (long) Math.floor(left / perStep) : 0;
+    planNanos = now;
+    planStep = step;
+    return new BudgetPlan(step + more, budgetSeconds, step, elapsed, 1 / perStep, perStep, current.endSeconds());
   }
 
   /** The plan for a run at step {@code done} after {@code elapsed} seconds of a budget of {@code budget} seconds. */

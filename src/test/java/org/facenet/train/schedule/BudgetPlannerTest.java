@@ -43,6 +43,17 @@ class BudgetPlannerTest {
     assertEquals(13, plan.plannedAtStep());
     assertEquals(20, plan.endSeconds());
     assertEquals(plan, BudgetPlan.fromProperties(plan.toProperties()), "recorded and read back for --resume");
+    // Re-planned every max(10, total / 10) = 112 steps at the rate since the last plan: here 0.6 s a step.
+    for (int k = 1; k < 112; k++) {
+      now.addAndGet(s(0.6));
+      assertEquals(null, p.replan(13 + k, plan), "not due at step " + (13 + k));
+    }
+    now.addAndGet(s(0.6));
+    BudgetPlan again = p.replan(125, plan);
+    assertEquals(0.6, again.perStepSeconds(), 1e-9);
+    assertEquals(13 + 112 * 0.6, again.elapsedSeconds(), 1e-9);
+    // (600 - 80.2 - 20) / 0.6 = 833.0 more
+    assertEquals(125 + (long) Math.floor((600 - (13 + 112 * 0.6) - 20) / 0.6), again.totalSteps());
     now.set(s(100 + 579.9));
     assertFalse(p.spent(20));
     now.set(s(100 + 580));
