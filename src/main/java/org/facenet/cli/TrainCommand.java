@@ -241,7 +241,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--pretrained-model", paramLabel = "PATH",
       description = "Start from these weights (by name and shape; the others start fresh): a facenet model folder or "
-          + "frozen graph, this project's run folder, checkpoint or SavedModel.")
+          + "frozen graph, an insightface ONNX file (iresnet), this project's run folder, checkpoint or SavedModel; "
+          + "its standardisation (ONNX: ARCFACE; this project's: recorded) is used unless --standardization is given.")
   Path pretrainedModel;
 
   @Option(names = "--train-scopes", paramLabel = "NAMES", split = ",",
@@ -342,6 +343,27 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The standardisation --pretrained-model declares (an ONNX file: arcface; this project's models: their metadata),
+   * unless --standardization is given: fine-tuning feeds the model what it was trained on. A given one that differs
+   * is kept with a warning.
+   */
+  private ModelSpec withPretrainedStandardization(ModelSpec s) throws java.io.IOException {
+    var declared = org.facenet.interop.SourceStandardization.of(pretrainedModel);
+    if (declared.isEmpty() || declared.get().standardization() == s.standardization()) return s;
+    org.facenet.nn.Standardization wanted = declared.get().standardization();
+    String name = wanted.name();
+    if (this.spec != null && this.spec.commandLine().getParseResult().hasMatchedOption("--standardization")) {
+      System.err.printf("warning: --pretrained-model was trained with standardisation %s (%s); this run uses %s as "
+          + "--standardization asks%n", name, declared.get().from(),
+          s.standardization().name());
+      return s;
+    }
+    System.out.printf("standardisation %s, as --pretrained-model declares (%s); --standardization overrides%n", name,
+        declared.get().from());
+    return new ModelSpec(s.backbone(), s.imageSize(), s.config(), s.weightDecay(), wanted);
+  }
+
   /** The settings this command line gives; with {@code saved} (--resume) unset paths are the run's own. */
   TrainingConfig config(TrainingConfig saved) throws Exception {
     Preset preset = this.preset != null ? Preset.named(this.preset) : data == null ? Preset.SYNTHETIC : Preset.DATA;
@@ -349,6 +371,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--time-budget sets the run's steps: drop --max-epochs");
     }
     ModelSpec spec = model.toSpec(preset);
+    if (saved == null && pretrainedModel != null) spec = withPretrainedStandardization(spec);
     Path dataDir = data;
     Path pairsFile = pairs;
     Path pairsRoot = pairsDir;
