@@ -20,6 +20,11 @@ class TrainPresetTest {
   Path dir;
 
   private TrainingConfig config(String... args) throws Exception {
+    return config(dir, args);
+  }
+
+  /** What facenet-train's command line gives with {@code --data DIR/data} and {@code args}, without training. */
+  static TrainingConfig config(Path dir, String... args) throws Exception {
     Files.createDirectories(dir.resolve("data"));
     List<String> all = new ArrayList<>(List.of("--data", dir.resolve("data").toString()));
     all.addAll(List.of(args));

@@ -8,12 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.facenet.nn.Standardization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * --pretrained-model brings the standardisation its model was trained with (fine-tuning a 2017 per-image model with
@@ -25,12 +22,7 @@ class TrainPretrainedStandardizationTest {
   Path dir;
 
   private Standardization chosen(String... args) throws Exception {
-    Files.createDirectories(dir.resolve("data"));
-    List<String> all = new ArrayList<>(List.of("--data", dir.resolve("data").toString()));
-    all.addAll(List.of(args));
-    TrainCommand command = new TrainCommand();
-    new CommandLine(command).parseArgs(all.toArray(String[]::new));
-    return command.config(null).model().standardization();
+    return TrainPresetTest.config(dir, args).model().standardization();
   }
 
   private Path savedModel(String standardization) throws IOException {
