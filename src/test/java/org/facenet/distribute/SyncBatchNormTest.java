@@ -32,7 +32,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -53,8 +52,7 @@ class SyncBatchNormTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    List<String> addresses = LoopbackCluster.addresses(2);
-    for (int i = 0; i < 2; i++) servers.add(WorkerServer.start(new TfConfig(addresses, i), ConfigProto.getDefaultInstance()));
+    servers.addAll(LoopbackCluster.start(2));
     pool = Executors.newFixedThreadPool(2);
   }
 

@@ -300,35 +300,35 @@ class VerificationTest {
         double[] y = {0, 1, 2, 3, 4, 5, 6, 7};
         // values of scipy's degree-1 B-spline with knots r_[x[0], x, x[-1]] (older interp1d 'slinear'):
         // right-continuous, i.e. the last y of a run at a repeated x, linear in between
-        assertEquals(2.0, Verification.slinearInterp(x, y, 0.0), EPS);
-        assertEquals(2.5, Verification.slinearInterp(x, y, 0.1), EPS);
-        assertEquals(4.0, Verification.slinearInterp(x, y, 0.2), EPS);
-        assertEquals(4.333333333333333, Verification.slinearInterp(x, y, 0.3), EPS);
-        assertEquals(5.5, Verification.slinearInterp(x, y, 0.75), EPS);
-        assertEquals(7.0, Verification.slinearInterp(x, y, 1.0), EPS); // documented choice at the top end
-        assertTrue(Double.isNaN(Verification.slinearInterp(x, y, 1.5)));
+        assertEquals(2.0, CurveMath.slinearInterp(x, y, 0.0), EPS);
+        assertEquals(2.5, CurveMath.slinearInterp(x, y, 0.1), EPS);
+        assertEquals(4.0, CurveMath.slinearInterp(x, y, 0.2), EPS);
+        assertEquals(4.333333333333333, CurveMath.slinearInterp(x, y, 0.3), EPS);
+        assertEquals(5.5, CurveMath.slinearInterp(x, y, 0.75), EPS);
+        assertEquals(7.0, CurveMath.slinearInterp(x, y, 1.0), EPS); // documented choice at the top end
+        assertTrue(Double.isNaN(CurveMath.slinearInterp(x, y, 1.5)));
         // without repeats it is plain linear interpolation
-        assertEquals(1.25, Verification.slinearInterp(new double[] {0, 1, 2}, new double[] {0, 1, 3}, 1.125), EPS);
+        assertEquals(1.25, CurveMath.slinearInterp(new double[] {0, 1, 2}, new double[] {0, 1, 3}, 1.125), EPS);
     }
 
     @Test
     void aucIntegratesInGivenOrderWithPositiveSign() {
         double[] up = {0, 0.5, 1};
         double[] down = {1, 0.5, 0};
-        assertEquals(0.5, Verification.auc(up, up), EPS);
-        assertEquals(0.5, Verification.auc(down, down), EPS);
-        assertEquals(1.0, Verification.auc(new double[] {0, 0, 1}, new double[] {0, 1, 1}), EPS);
+        assertEquals(0.5, CurveMath.auc(up, up), EPS);
+        assertEquals(0.5, CurveMath.auc(down, down), EPS);
+        assertEquals(1.0, CurveMath.auc(new double[] {0, 0, 1}, new double[] {0, 1, 1}), EPS);
     }
 
     @Test
     void eerIsTheCrossingOfTheInterpolatedRoc() {
         // linear ROC tpr = 0.5 + fpr/2 crosses 1 - fpr at fpr = 1/3
-        assertEquals(1.0 / 3.0, Verification.eer(new double[] {0, 1}, new double[] {0.5, 1}), 1e-15);
+        assertEquals(1.0 / 3.0, CurveMath.eer(new double[] {0, 1}, new double[] {0.5, 1}), 1e-15);
         // a vertical jump through 1 - x at x = 0.25
-        assertEquals(0.25, Verification.eer(new double[] {0, 0.25, 0.25, 1}, new double[] {0.1, 0.2, 0.9, 1}),
+        assertEquals(0.25, CurveMath.eer(new double[] {0, 0.25, 0.25, 1}, new double[] {0.1, 0.2, 0.9, 1}),
                 0.0);
         // the curve stops before the crossing
-        assertTrue(Double.isNaN(Verification.eer(new double[] {0, 0.1}, new double[] {0, 0.1})));
+        assertTrue(Double.isNaN(CurveMath.eer(new double[] {0, 0.1}, new double[] {0, 0.1})));
     }
 
     @Test
