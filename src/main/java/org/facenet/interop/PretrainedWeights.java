@@ -111,20 +111,40 @@ public final class PretrainedWeights {
         values.put(e.path(), t.values());
         outcomes.add(new Outcome(e.path(), e.shape(), true, ""));
       } else if (t != null && network.contains(e.path())) {
-        throw new IllegalArgumentException(src.file() + ": tensor " + e.path() + " has shape " + t.shapeText()
-            + ", the model being trained needs " + Arrays.toString(e.shape())
-            + " (another backbone, width or embedding size?)");
+        throw shapeMismatch(src, e.path(), t, e.shape());
       } else {
         outcomes.add(new Outcome(e.path(), e.shape(), false, t == null ? "not in the source"
             : "the source's is " + t.shapeText()));
       }
     }
-    if (values.keySet().stream().noneMatch(network::contains)) {
-      throw new IllegalArgumentException(src.file() + ": none of the embedding network's variables is there (first: "
-          + ModelLayout.of(spec).paths().get(0) + "); another backbone?");
-    }
+    if (values.keySet().stream().noneMatch(network::contains)) throw noneThere(src, spec);
     store.assignSome(session, values);
     return new Summary(src.file(), src.kind(), outcomes);
+  }
+
+  /**
+   * The checks of {@link #initialise} without a session, before a run creates anything: {@code source} opens, holds
+   * some of {@code spec}'s embedding network, and each of those with the shape the network needs.
+   */
+  public static void check(Path source, ModelSpec spec) throws IOException {
+    TensorSource src = open(source);
+    List<ModelLayout.Variable> network = ModelLayout.of(spec).variables();
+    Map<String, NamedTensor> found = src.read(network.stream().map(ModelLayout.Variable::path).toList());
+    for (ModelLayout.Variable v : network) {
+      NamedTensor t = found.get(v.path());
+      if (t != null && !Arrays.equals(t.shape(), v.shape())) throw shapeMismatch(src, v.path(), t, v.shape());
+    }
+    if (found.isEmpty()) throw noneThere(src, spec);
+  }
+
+  private static IllegalArgumentException shapeMismatch(TensorSource src, String path, NamedTensor t, long[] needed) {
+    return new IllegalArgumentException(src.file() + ": tensor " + path + " has shape " + t.shapeText()
+        + ", the model being trained needs " + Arrays.toString(needed) + " (another backbone, width or embedding size?)");
+  }
+
+  private static IllegalArgumentException noneThere(TensorSource src, ModelSpec spec) {
+    return new IllegalArgumentException(src.file() + ": none of the embedding network's variables is there (first: "
+        + ModelLayout.of(spec).paths().get(0) + "); another backbone?");
   }
 
   /** An optimizer slot: "path/Adam" below another variable's path. */

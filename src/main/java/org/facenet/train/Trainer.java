@@ -102,7 +102,9 @@ public final class Trainer {
     if (distribution.isChief() && Files.exists(runDir.resolve("run.properties"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; use --resume " + runDir + " to continue it");
     }
-    if (fineTuning.pretrainedModel() != null) org.facenet.interop.PretrainedWeights.open(fineTuning.pretrainedModel());
+    if (fineTuning.pretrainedModel() != null) {
+      org.facenet.interop.PretrainedWeights.check(fineTuning.pretrainedModel(), config.model());
+    }
     TrainingInputs inputs = TrainingInputs.check(config, out::println);
     plan = null;
     scheduleOptions.check(config.loss(), config.scheduleFile() != null, config.recipe().learningRateDecayEpochs(),

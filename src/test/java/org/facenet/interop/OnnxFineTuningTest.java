@@ -56,4 +56,23 @@ class OnnxFineTuningTest {
       for (int j = 0; j < 8; j++) assertEquals(expected[i][j], got[i * 8 + j], 1e-5, "image " + i + " dim " + j);
     }
   }
+
+  @Test
+  void aShapeMismatchIsNamedBeforeTheRunFolderIsCreated() throws Exception {
+    Path file = dir.resolve("r18.onnx");
+    Files.write(file, OnnxFixtures.iresnet18(16, 32, 8, 9).toByteArray());
+    ModelSpec wide = new ModelSpec("iresnet18", 32, new org.facenet.nn.BackboneConfig(8, 1f, 0.5f, 1f), 5e-4f,
+        org.facenet.nn.Standardization.ARCFACE);
+    Path data = TrainerTest.tinyDataset(dir.resolve("data"));
+    TrainingConfig config = new TrainingConfig(wide, "softmax", LossOptions.defaults(), data, 1, OptimizerKind.ADAM,
+        1e-12, null, 1, 1, 8, 1, new Augmentation(false, false, 0f), 1000, null, null, 0, 1, 4, 2, false, 0,
+        Precision.FLOAT32);
+    Path run = dir.resolve("run");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Trainer(new PrintStream(new ByteArrayOutputStream(), true), false)
+            .withFineTuning(new FineTuning(file, List.of(), false)).train(config, run));
+    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("IResNet18/conv1/weights"),
+        e.getMessage());
+    assertTrue(!Files.exists(run), "nothing created");
+  }
 }
