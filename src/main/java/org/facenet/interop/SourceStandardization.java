@@ -6,7 +6,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import org.facenet.export.ModelMetadata;
@@ -62,10 +61,8 @@ public final class SourceStandardization {
     JsonObject o = json.getAsJsonObject();
     if (!o.has("standardization") || !o.get("standardization").isJsonPrimitive()) return Optional.empty();
     String text = o.get("standardization").getAsString();
-    String name = text.contains(":") ? text.substring(0, text.indexOf(':')) : text;
-    for (Standardization s : Standardization.values()) {
-      if (s.describe().startsWith(name.trim().toLowerCase(Locale.ROOT) + ":")) return Optional.of(new Declared(s, file.toString()));
-    }
-    throw new IOException(file + ": unknown standardization '" + text + "'");
+    Standardization s = Standardization.described(text)
+        .orElseThrow(() -> new IOException(file + ": unknown standardization '" + text + "'"));
+    return Optional.of(new Declared(s, file.toString()));
   }
 }

@@ -25,6 +25,19 @@ public enum Standardization {
     };
   }
 
+  /**
+   * The kind that {@link #describe()} wrote {@code text} for (its name before the colon, e.g. "per-image"), or
+   * empty if none did.
+   */
+  public static java.util.Optional<Standardization> described(String text) {
+    String name = (text.contains(":") ? text.substring(0, text.indexOf(':')) : text).trim()
+        .toLowerCase(java.util.Locale.ROOT);
+    for (Standardization s : values()) {
+      if (s.describe().startsWith(name + ":")) return java.util.Optional.of(s);
+    }
+    return java.util.Optional.empty();
+  }
+
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> images) {
     if (this == FIXED) {
       return tf.math.div(tf.math.sub(images, tf.constant(127.5f)), tf.constant(128f));
