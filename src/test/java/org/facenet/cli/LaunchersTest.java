@@ -31,6 +31,7 @@ class LaunchersTest {
   private Run run(Map<String, String> env, String... command) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().remove("TF_CPP_MIN_LOG_LEVEL");
+    pb.environment().remove("TF_ENABLE_ONEDNN_OPTS"); // the launcher's default is under test, not this shell's
     pb.environment().putAll(env);
     Process p = pb.start();
     // read to the end of both pipes: stderr ends when the launcher's filter has passed on its last line
@@ -99,6 +100,25 @@ class LaunchersTest {
     assertEquals(all, run(env, "tools/facenet", "embed").err());
     // stderr a pipe (not a terminal) and no FACENET_QUIET_TF: not filtered, the JVM writes the pipe itself
     assertEquals(all, run(fakeJava(), "tools/facenet-cluster", "x.csv").err());
+  }
+
+  @Test
+  void trainDetectAndAlignRunWithOneDnnUnlessTheUserSetsItOthersAsTensorFlowChooses() throws Exception {
+    Path java = dir.resolve("env-java");
+    Files.writeString(java, "#!/usr/bin/env bash\necho \"onednn=${TF_ENABLE_ONEDNN_OPTS-unset}\"\n");
+    Files.setPosixFilePermissions(java, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_EXECUTE));
+    Map<String, String> env = new java.util.HashMap<>(Map.of("FACENET_JAVA", java.toString(),
+        "FACENET_JAR", dir.resolve("facenet-java.jar").toString()));
+    for (String[] c : List.of(new String[] {"tools/facenet-train"}, new String[] {"tools/facenet", "detect", "x.jpg"},
+        new String[] {"tools/facenet", "--verbose", "align", "a", "b"})) {
+      assertEquals("onednn=1\n", run(env, c).out(), c[0]);
+    }
+    for (String[] c : List.of(new String[] {"tools/facenet-embed", "dir"}, new String[] {"tools/facenet-cluster", "x"})) {
+      assertEquals("onednn=unset\n", run(env, c).out(), c[0]);
+    }
+    env.put("TF_ENABLE_ONEDNN_OPTS", "0"); // the user's own setting wins
+    assertEquals("onednn=0\n", run(env, "tools/facenet-train").out());
   }
 
   @Test
