@@ -21,8 +21,10 @@ declare -A FLAGS=(
   [arcface]="--loss arcface"
   [arcface-margin-warmup]="--loss arcface --margin-warmup-fraction 0.3"
   [arcface-margin-warmup-cosine]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine"
+  [arcface-margin-warmup-cosine-average]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0.999"
 )
-ORDER="softmax softmax-cosine softmax-poly softmax-average arcface arcface-margin-warmup arcface-margin-warmup-cosine"
+ORDER="softmax softmax-cosine softmax-poly softmax-average arcface arcface-margin-warmup arcface-margin-warmup-cosine
+  arcface-margin-warmup-cosine-average"
 RECIPES="${RECIPES:-$ORDER}"
 for r in $RECIPES; do [ -n "${FLAGS[$r]:-}" ] || { echo "budget-recipes: unknown recipe '$r' (known: $ORDER)" >&2; exit 2; }; done
 OUT="${OUT:-$ROOT/models/budget-recipes}"
