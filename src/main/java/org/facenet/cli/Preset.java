@@ -6,28 +6,48 @@ package org.facenet.cli;
  * A value set on the command line always wins.
  */
 record Preset(String name, Integer imageSize, int embeddingSize, float width, float depth, int batchSize, int epochSize,
-    int maxEpochs, double learningRate, float prelogitsNormFactor) {
+    int maxEpochs, double learningRate, float prelogitsNormFactor, Recipe recipe) {
+
+  /**
+   * The loss and its schedules: {@code --loss}, {@code --lr-schedule}, {@code --warmup-fraction},
+   * {@code --margin-warmup-fraction}, {@code --moving-average-decay}.
+   */
+  record Recipe(String loss, String lrSchedule, double warmupFraction, double marginWarmupFraction,
+      double movingAverageDecay) {
+
+    /** Softmax at a constant rate, no warm-up, no averaging. */
+    static final Recipe SOFTMAX = new Recipe("softmax", "constant", 0, 0, 0);
+
+    /** What {@code --help} says it sets. */
+    String help() {
+      return "--loss " + loss + (lrSchedule.equals("constant") ? "" : " --lr-schedule " + lrSchedule)
+          + (warmupFraction == 0 ? "" : " --warmup-fraction " + warmupFraction)
+          + (marginWarmupFraction == 0 ? "" : " --margin-warmup-fraction " + marginWarmupFraction)
+          + (movingAverageDecay == 0 ? "" : " --moving-average-decay " + movingAverageDecay);
+    }
+  }
 
   /**
    * facenet's published recipe (VGGFace2 model): full Inception-ResNet-v1, 512-D, batch 90, 1000 batches an epoch,
    * prelogits norm penalty 5e-4 (p 1).
    */
-  static final Preset DATA = new Preset("facenet", null, 512, 1f, 1f, 90, 1000, 100, 0.05, 5e-4f);
+  static final Preset DATA = new Preset("facenet", null, 512, 1f, 1f, 90, 1000, 100, 0.05, 5e-4f, Recipe.SOFTMAX);
 
   /** This preset with another image size (null: the backbone's own). */
   Preset withImageSize(Integer size) {
     return new Preset(name, size, embeddingSize, width, depth, batchSize, epochSize, maxEpochs, learningRate,
-        prelogitsNormFactor);
+        prelogitsNormFactor, recipe);
   }
 
   /** The embedded default: 96 px, width 0.5, depth 0.2 (1-2-1 blocks), 128-D, 1200 steps of 64, no norm penalty. */
-  static final Preset SYNTHETIC = new Preset("quick", 96, 128, 0.5f, 0.2f, 64, 200, 6, 0.05, 0f);
+  static final Preset SYNTHETIC = new Preset("quick", 96, 128, 0.5f, 0.2f, 64, 200, 6, 0.05, 0f, Recipe.SOFTMAX);
 
-  /** What {@code --help} and the README say each preset sets. */
+  /** What {@code --help} and the README say each preset sets (a constant for picocli; PresetTest checks the recipes). */
   static final String HELP = "quick: reduced Inception-ResNet-v1 at 96 px, width 0.5, depth 0.2, 128-D, batch 64, "
-      + "6 epochs of 200 steps, lr 0.05, no prelogits norm penalty (the default without --data); facenet: the published "
-      + "recipe, the backbone's own size (160 px), width 1, depth 1, 512-D, batch 90, 100 epochs of 1000 steps, lr 0.05, "
-      + "prelogits norm penalty 5e-4 (the default with --data)";
+      + "6 epochs of 200 steps, lr 0.05, no prelogits norm penalty, --loss softmax (the default "
+      + "without --data); facenet: the published recipe, the backbone's own size (160 px), width 1, depth 1, 512-D, "
+      + "batch 90, 100 epochs of 1000 steps, lr 0.05, prelogits norm penalty 5e-4, --loss softmax"
+      + " (the default with --data)";
 
   /** {@code --preset NAME}: quick or facenet. */
   static Preset named(String name) {

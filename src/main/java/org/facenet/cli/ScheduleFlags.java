@@ -9,10 +9,10 @@ final class ScheduleFlags {
 
   private static final ScheduleOptions D = ScheduleOptions.NONE;
 
-  @Option(names = "--lr-schedule", paramLabel = "KIND", defaultValue = "constant",
+  @Option(names = "--lr-schedule", paramLabel = "KIND",
       description = "What follows the warm-up: constant (the --learning-rate or the schedule file's rate), cosine or "
           + "poly (arcface_torch's polynomial decay) from --learning-rate to --final-learning-rate over the run's "
-          + "steps, or step (facenet's staircase, --learning-rate-decay-epochs/-factor) (default: ${DEFAULT-VALUE}).")
+          + "steps, or step (facenet's staircase, --learning-rate-decay-epochs/-factor) (default: the preset's).")
   String lrSchedule;
 
   @Range(min = 0)
@@ -23,8 +23,8 @@ final class ScheduleFlags {
   @Range(min = 0, max = 0.99)
   @Option(names = "--warmup-fraction", paramLabel = "F",
       description = "The warm-up as this fraction of the run's steps (of the planned steps with --time-budget) "
-          + "(default: 0).")
-  double warmupFraction = D.warmupFraction();
+          + "(default: the preset's).")
+  Double warmupFraction;
 
   @Range(min = 0)
   @Option(names = "--final-learning-rate", paramLabel = "LR",
@@ -39,8 +39,8 @@ final class ScheduleFlags {
   @Range(min = 0, max = 1)
   @Option(names = "--margin-warmup-fraction", paramLabel = "F",
       description = "am-softmax, cosface, arcface: the margin ramps linearly from 0 to its value over this fraction "
-          + "of the run's steps; 0 the full margin from the start (default: 0).")
-  double marginWarmupFraction = D.marginWarmupFraction();
+          + "of the run's steps; 0 the full margin from the start (default: the preset's).")
+  Double marginWarmupFraction;
 
   @Option(names = "--time-budget", paramLabel = "DURATION",
       description = "Train for this wall-clock time (e.g. 90s, 10m, 2h, 1h30m), evaluations and export included: "
@@ -48,8 +48,16 @@ final class ScheduleFlags {
           + "and every schedule laid over them; the plan is kept in RUN/schedule.properties for --resume.")
   String timeBudget;
 
-  ScheduleOptions toOptions() {
-    return new ScheduleOptions(ScheduleOptions.Decay.parse(lrSchedule), warmupSteps, warmupFraction, finalRate,
-        polyPower, marginWarmupFraction, timeBudget == null ? null : Durations.parse(timeBudget));
+  /**
+   * The options, with unset ones taken from {@code recipe}: its decay only when the run sets no rate schedule of its own
+   * ({@code ownRateSchedule}: a schedule file or facenet's decay epochs), its margin warm-up only for a margin loss.
+   */
+  ScheduleOptions toOptions(Preset.Recipe recipe, String loss, boolean ownRateSchedule) {
+    String decay = lrSchedule != null ? lrSchedule : ownRateSchedule ? "constant" : recipe.lrSchedule();
+    double marginWarmup = marginWarmupFraction != null ? marginWarmupFraction
+        : ScheduleOptions.MARGIN_LOSSES.contains(loss) ? recipe.marginWarmupFraction() : 0;
+    return new ScheduleOptions(ScheduleOptions.Decay.parse(decay), warmupSteps,
+        warmupFraction != null ? warmupFraction : recipe.warmupFraction(), finalRate, polyPower, marginWarmup,
+        timeBudget == null ? null : Durations.parse(timeBudget));
   }
 }

@@ -24,6 +24,7 @@ import org.facenet.train.SignalStop;
 import org.facenet.train.FineTuning;
 import org.facenet.train.Trainer;
 import org.facenet.train.TrainingConfig;
+import org.facenet.train.schedule.ScheduleOptions;
 import org.facenet.train.TrainingInterruptedException;
 import org.facenet.train.TrainingResult;
 import picocli.CommandLine.Command;
@@ -76,9 +77,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   ModelOptions model;
 
-  @Option(names = "--loss", paramLabel = "NAME", defaultValue = "softmax",
+  @Option(names = "--loss", paramLabel = "NAME",
       description = "Loss: softmax, center, triplet-batch-hard, triplet-batch-all, triplet-semi-hard, contrastive, "
-          + "l2-softmax, am-softmax, cosface, arcface (default: ${DEFAULT-VALUE}).")
+          + "l2-softmax, am-softmax, cosface, arcface (default: the preset's).")
   String loss;
 
   @Mixin
@@ -125,11 +126,11 @@ final class TrainCommand implements Callable<Integer> {
   double learningRateDecayFactor;
 
   @Range(min = 0, max = 0.999999)
-  @Option(names = "--moving-average-decay", paramLabel = "D", defaultValue = "0",
+  @Option(names = "--moving-average-decay", paramLabel = "D",
       description = "Keep an exponential moving average of the trainable weights (facenet's; it used 0.9999), "
           + "rate min(D, (1 + step) / (10 + step)); the held-out evaluations and the export then use the averaged "
-          + "weights. 0 off (default: ${DEFAULT-VALUE}).")
-  double movingAverageDecay;
+          + "weights. 0 off (default: the preset's).")
+  Double movingAverageDecay;
 
   @Range(min = 0, max = 0.99)
   @Option(names = "--validation-set-split-ratio", paramLabel = "R", defaultValue = "0",
@@ -280,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
       Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), stop, distribution)
           .maxImagePixels(imageLimit.get())
           .withFineTuning(new FineTuning(pretrainedModel, trainScopes, parent != null && parent.verbose))
-          .withSchedule(scheduleFlags.toOptions());
+          .withSchedule(schedule());
       if (resume != null) {
         TrainingConfig saved = TrainingConfig.load(resume.resolve("run.properties"));
         result = trainer.resume(resume, ResumeFlags.asked(spec.commandLine().getParseResult(), config(saved),
@@ -289,7 +290,7 @@ final class TrainCommand implements Callable<Integer> {
       } else {
         TrainingConfig config = config(null);
         dataset = config.dataDir().toString();
-        Path runDir = modelsDir.resolve(runName != null ? runName : config.model().backbone() + "-" + loss + "-"
+        Path runDir = modelsDir.resolve(runName != null ? runName : config.model().backbone() + "-" + config.loss() + "-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (distribution.isChief()) System.out.println("run: " + runDir);
         result = trainer.train(config, runDir);
@@ -364,10 +365,22 @@ final class TrainCommand implements Callable<Integer> {
     return new ModelSpec(s.backbone(), s.imageSize(), s.config(), s.weightDecay(), wanted);
   }
 
+  /** The schedules: the flags, and the preset's recipe where they are unset. */
+  ScheduleOptions schedule() {
+    Preset.Recipe recipe = preset().recipe();
+    return scheduleFlags.toOptions(recipe, loss != null ? loss : recipe.loss(),
+        scheduleFile != null || learningRateDecayEpochs > 0);
+  }
+
+  /** {@code --preset}, else quick on the synthetic set and facenet with --data. */
+  private Preset preset() {
+    return this.preset != null ? Preset.named(this.preset) : data == null ? Preset.SYNTHETIC : Preset.DATA;
+  }
+
   /** The settings this command line gives; with {@code saved} (--resume) unset paths are the run's own. */
   TrainingConfig config(TrainingConfig saved) throws Exception {
-    Preset preset = this.preset != null ? Preset.named(this.preset) : data == null ? Preset.SYNTHETIC : Preset.DATA;
-    if (scheduleFlags.toOptions().timeBudget() != null && maxEpochs != null && saved == null) {
+    Preset preset = preset();
+    if (schedule().timeBudget() != null && maxEpochs != null && saved == null) {
       throw new IllegalArgumentException("--time-budget sets the run's steps: drop --max-epochs");
     }
     ModelSpec spec = model.toSpec(preset);
@@ -391,12 +404,14 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(data + ": --data folder not found");
     }
     int steps = epochSize != null ? epochSize : preset.epochSize();
-    return new TrainingConfig(spec, loss, lossFlags.toOptions(preset), dataDir, minImagesPerClass, optimizer,
+    Preset.Recipe recipe = preset.recipe();
+    return new TrainingConfig(spec, loss != null ? loss : recipe.loss(), lossFlags.toOptions(preset), dataDir, minImagesPerClass, optimizer,
         learningRate != null ? learningRate : preset.learningRate(), scheduleFile,
         maxEpochs != null ? maxEpochs : preset.maxEpochs(), steps,
         batchSize != null ? batchSize : preset.batchSize(), seed, new Augmentation(randomCrop, randomFlip, randomRotate),
         checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla,
-        evalEvery != null ? evalEvery : steps, precision.get(), new FacenetRecipe(movingAverageDecay,
+        evalEvery != null ? evalEvery : steps, precision.get(), new FacenetRecipe(
+            movingAverageDecay != null ? movingAverageDecay : recipe.movingAverageDecay(),
             learningRateDecayEpochs, learningRateDecayFactor, validationSetSplitRatio, minImagesPerClassForValidation));
   }
 }
