@@ -34,6 +34,7 @@ public final class InputPipeline implements AutoCloseable {
   private final int imageSize;
   private final Augmentation augmentation;
   private final TensorFlowImageDecoder decoder;
+  private final DecodedImageCache cache;
   private final Consumer<String> warnings;
   private final ExecutorService workers;
   private final BlockingQueue<Batch> ready;
@@ -55,6 +56,17 @@ public final class InputPipeline implements AutoCloseable {
   /** A pipeline that skips images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels}). */
   public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
       int prefetch, long seed, long maxImagePixels, Consumer<String> warnings) {
+    this(dataset, sampler, imageSize, augmentation, threads, prefetch, seed, maxImagePixels, null, warnings);
+  }
+
+  /**
+   * A pipeline that keeps the decoded images in {@code cache} (null: none; it may outlive the pipeline and serve the
+   * next one of the same data set): each file is then read and decoded once and later batches only resample the
+   * cached pixels, the same ops on the same pixels, so the batches are the same floats as without it.
+   */
+  public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
+      int prefetch, long seed, long maxImagePixels, DecodedImageCache cache, Consumer<String> warnings) {
+    this.cache = cache;
     this.decoder = new TensorFlowImageDecoder(imageSize, maxImagePixels);
     this.dataset = dataset;
     this.sampler = sampler;
@@ -177,7 +189,19 @@ public final class InputPipeline implements AutoCloseable {
 
   private float[] load(int index, SplittableRandom r) throws BadImageException {
     float[] out = new float[imageSize * imageSize * 3];
-    decoder.decodeInto(dataset.images().get(index).path(), out, 0, augmentation, r);
+    java.nio.file.Path file = dataset.images().get(index).path();
+    TensorFlowImageDecoder.ViewChooser view = (w, h) -> augmentation.sample(w, h, r);
+    DecodedImage kept = cache == null ? null : cache.get(index);
+    if (kept != null) {
+      decoder.renderInto(file, kept, out, 0, view);
+    } else if (cache == null || cache.streaming()) {
+      decoder.decodeInto(file, out, 0, view);
+    } else {
+      decoder.decodeInto(file, out, 0, view, d -> {
+        String full = cache.put(index, d);
+        if (full != null) pendingWarnings.add(full);
+      });
+    }
     return out;
   }
 
