@@ -193,7 +193,9 @@ public final class InputPipeline implements AutoCloseable {
     TensorFlowImageDecoder.ViewChooser view = (w, h) -> augmentation.sample(w, h, r);
     DecodedImage kept = cache == null ? null : cache.get(index);
     if (kept != null) {
-      decoder.renderInto(file, kept, out, 0, view);
+      Augmentation.View v = augmentation.sample(kept.width(), kept.height(), r);
+      if (CropFlip.handles(v, kept.width(), kept.height())) CropFlip.render(kept, v, imageSize, out, 0);
+      else decoder.renderInto(file, kept, out, 0, (w, h) -> v);
     } else if (cache == null || cache.streaming()) {
       decoder.decodeInto(file, out, 0, view);
     } else {
