@@ -62,7 +62,8 @@ public final class InputPipeline implements AutoCloseable {
   /**
    * A pipeline that keeps the decoded images in {@code cache} (null: none; it may outlive the pipeline and serve the
    * next one of the same data set): each file is then read and decoded once and later batches only resample the
-   * cached pixels, the same ops on the same pixels, so the batches are the same floats as without it.
+   * cached pixels ({@link CropFlip} for a crop and flip, TensorFlow's ops for a rotation or the centre square), to the
+   * same floats as without it.
    */
   public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
       int prefetch, long seed, long maxImagePixels, DecodedImageCache cache, Consumer<String> warnings) {
