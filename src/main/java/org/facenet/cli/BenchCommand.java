@@ -45,7 +45,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean allBackbones;
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "Also measure the input pipeline alone (decode, random crop, flip, batching) on this data set.")
+      description = "Also measure the input pipeline (decode, random crop, flip, batching) on this data set: alone, and "
+          + "feeding the training step.")
   java.nio.file.Path data;
 
   @Range(min = 1)
@@ -55,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin
   PrecisionOption precision;
+
+  @Mixin
+  ImageCacheOption imageCache;
 
   @Option(names = "--matmul", description = "Also measure a 2048 x 2048 matrix product's GFLOP/s (the CPU's ceiling).")
   boolean matmul;
@@ -87,10 +91,27 @@ final class BenchCommand implements Callable<Integer> {
     System.out.print(Benchmark.table(rows));
     if (data != null) {
       int size = rows.get(0).imageSize();
-      double px = Benchmark.pipeline(org.facenet.data.ImageDataset.scan(data, 1), size, batch,
-          new org.facenet.data.Augmentation(true, true, 0f), inputThreads, Math.max(steps, 10));
+      org.facenet.data.ImageDataset ds = org.facenet.data.ImageDataset.scan(data, 1);
+      org.facenet.data.Augmentation aug = new org.facenet.data.Augmentation(true, true, 0f);
+      org.facenet.data.DecodedImageCache cache = org.facenet.data.DecodedImageCache.create(imageCache.mode(),
+          ds.images().size(), imageCache.limitBytes());
+      double fill = org.facenet.bench.PipelineBenchmark.fill(ds, size, batch, aug, inputThreads, cache);
+      if (cache != null) {
+        System.out.printf(java.util.Locale.ROOT, "image cache: %s (%d images, %.1f MB of pixels, filled in %.1f s)%n",
+            cache.streaming() ? "streaming, the images did not fit" : "on", cache.size(), cache.bytes() / 1e6, fill);
+      }
+      org.facenet.bench.PipelineBenchmark.Alone alone = org.facenet.bench.PipelineBenchmark.alone(ds, size, batch, aug,
+          inputThreads, Math.max(steps, 10), cache);
       System.out.printf(java.util.Locale.ROOT, "input pipeline alone: %.1f images/s at %d px (%d decoding threads, "
-          + "random crop + flip) vs training step %.1f images/s%n", px, size, inputThreads, rows.get(0).trainImagesPerSecond());
+          + "random crop + flip, image cache %s), %.1f ms of CPU per batch of %d, vs training step %.1f images/s%n",
+          alone.imagesPerSecond(), size, inputThreads, cache == null || cache.streaming() ? "off" : "on",
+          alone.cpuMsPerBatch(), batch, rows.get(0).trainImagesPerSecond());
+      if (!allBackbones) {
+        double fed = org.facenet.bench.PipelineBenchmark.fedTraining(model.toSpec(preset), loss, ds, batch, aug,
+            inputThreads, warmup, steps, threads, p, cache);
+        System.out.printf(java.util.Locale.ROOT, "training fed by the input pipeline: %.1f images/s (%d classes)%n", fed,
+            ds.numClasses());
+      }
     }
     if (matmul) {
       double ceiling = Benchmark.matmulGflops(2048, 10, threads);

@@ -217,6 +217,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   ImageLimitOption imageLimit;
 
+  @Mixin
+  ImageCacheOption imageCache;
+
   @Option(names = "--no-export", description = "Skip the SavedModel export and the held-out evaluation.")
   boolean noExport;
 
@@ -280,6 +283,7 @@ final class TrainCommand implements Callable<Integer> {
     try (SignalStop stop = SignalStop.install()) {
       Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), stop, distribution)
           .maxImagePixels(imageLimit.get())
+          .imageCache(imageCache.mode(), imageCache.limitBytes())
           .withFineTuning(new FineTuning(pretrainedModel, trainScopes, parent != null && parent.verbose))
           .withSchedule(schedule());
       if (resume != null) {

@@ -34,6 +34,7 @@ public final class InputPipeline implements AutoCloseable {
   private final int imageSize;
   private final Augmentation augmentation;
   private final TensorFlowImageDecoder decoder;
+  private final DecodedImageCache cache;
   private final Consumer<String> warnings;
   private final ExecutorService workers;
   private final BlockingQueue<Batch> ready;
@@ -55,6 +56,18 @@ public final class InputPipeline implements AutoCloseable {
   /** A pipeline that skips images of more than {@code maxImagePixels} pixels ({@code --max-image-pixels}). */
   public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
       int prefetch, long seed, long maxImagePixels, Consumer<String> warnings) {
+    this(dataset, sampler, imageSize, augmentation, threads, prefetch, seed, maxImagePixels, null, warnings);
+  }
+
+  /**
+   * A pipeline that keeps the decoded images in {@code cache} (null: none; it may outlive the pipeline and serve the
+   * next one of the same data set): each file is then read and decoded once and later batches only resample the
+   * cached pixels ({@link CropFlip} for a crop and flip, TensorFlow's ops for a rotation or the centre square), to the
+   * same floats as without it.
+   */
+  public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
+      int prefetch, long seed, long maxImagePixels, DecodedImageCache cache, Consumer<String> warnings) {
+    this.cache = cache;
     this.decoder = new TensorFlowImageDecoder(imageSize, maxImagePixels);
     this.dataset = dataset;
     this.sampler = sampler;
@@ -177,7 +190,21 @@ public final class InputPipeline implements AutoCloseable {
 
   private float[] load(int index, SplittableRandom r) throws BadImageException {
     float[] out = new float[imageSize * imageSize * 3];
-    decoder.decodeInto(dataset.images().get(index).path(), out, 0, augmentation, r);
+    java.nio.file.Path file = dataset.images().get(index).path();
+    TensorFlowImageDecoder.ViewChooser view = (w, h) -> augmentation.sample(w, h, r);
+    DecodedImage kept = cache == null ? null : cache.get(index);
+    if (kept != null) {
+      Augmentation.View v = augmentation.sample(kept.width(), kept.height(), r);
+      if (CropFlip.handles(v, kept.width(), kept.height())) CropFlip.render(kept, v, imageSize, out, 0);
+      else decoder.renderInto(file, kept, out, 0, (w, h) -> v);
+    } else if (cache == null || cache.streaming()) {
+      decoder.decodeInto(file, out, 0, view);
+    } else {
+      decoder.decodeInto(file, out, 0, view, d -> {
+        String full = cache.put(index, d);
+        if (full != null) pendingWarnings.add(full);
+      });
+    }
     return out;
   }
 

@@ -164,6 +164,55 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
 
   /** The view {@code chooser} picks of the image in {@code file}, into {@code out} from {@code offset}. */
   public void decodeInto(Path file, float[] out, int offset, ViewChooser chooser) throws BadImageException {
+    decodeInto(file, out, offset, chooser, null);
+  }
+
+  /**
+   * {@link #decodeInto(Path, float[], int, ViewChooser)}, and the decoded 8-bit pixels (before any resampling) handed
+   * to {@code keep} when it is not null, for a {@link DecodedImageCache}.
+   */
+  public void decodeInto(Path file, float[] out, int offset, ViewChooser chooser,
+      java.util.function.Consumer<DecodedImage> keep) throws BadImageException {
+    byte[] bytes = readFile(file);
+    ImageHeader header = ImageHeader.read(bytes).orElse(null);
+    if (header != null) ImageHeader.checkPixels(file, header.width(), header.height(), maxPixels);
+    try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(bytes));
+        Result r = session.runner().feed(contents, in).fetch(decoded).run()) {
+      TUint8 image = (TUint8) r.get(0);
+      int h = (int) image.shape().size(0);
+      int w = (int) image.shape().size(1);
+      ImageHeader.checkPixels(file, w, h, maxPixels); // (a header ImageIO could not read)
+      if (keep != null) {
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        image.copyTo(DataBuffers.of(rgb, false, false));
+        keep.accept(new DecodedImage(rgb, w, h));
+      }
+      resample(image, w, h, chooser, out, offset);
+    } catch (TFResourceExhaustedException e) {
+      throw e; // out of memory is the machine's problem, not the image's
+    } catch (RuntimeException e) {
+      throw corrupt(file, e);
+    }
+  }
+
+  /**
+   * The view {@code chooser} picks of {@code image} (pixels this decoder decoded earlier, e.g. from a
+   * {@link DecodedImageCache}), into {@code out} from {@code offset}: the same ops on the same 8-bit pixels as
+   * {@link #decodeInto(Path, float[], int, ViewChooser)}, so the same floats, without reading or decoding the file.
+   */
+  public void renderInto(Path file, DecodedImage image, float[] out, int offset, ViewChooser chooser)
+      throws BadImageException {
+    try (TUint8 t = TUint8.tensorOf(Shape.of(image.height(), image.width(), 3),
+        DataBuffers.of(image.rgb(), true, false))) {
+      resample(t, image.width(), image.height(), chooser, out, offset);
+    } catch (TFResourceExhaustedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw corrupt(file, e);
+    }
+  }
+
+  private static byte[] readFile(Path file) throws BadImageException {
     byte[] bytes;
     try {
       long length = Files.size(file);
@@ -176,34 +225,29 @@ public final class TensorFlowImageDecoder implements AutoCloseable {
           + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
     }
     if (bytes.length == 0) throw new BadImageException(file, "empty file (0 bytes)");
-    ImageHeader header = ImageHeader.read(bytes).orElse(null);
-    if (header != null) ImageHeader.checkPixels(file, header.width(), header.height(), maxPixels);
+    return bytes;
+  }
+
+  private BadImageException corrupt(Path file, RuntimeException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    return new BadImageException(file, "corrupt, truncated or not a JPEG/PNG image (TensorFlow: " + message + ")", e);
+  }
+
+  private void resample(TUint8 image, int w, int h, ViewChooser chooser, float[] out, int offset) {
     int n = size * size * 3;
-    try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(bytes));
-        Result r = session.runner().feed(contents, in).fetch(decoded).run()) {
-      TUint8 image = (TUint8) r.get(0);
-      int h = (int) image.shape().size(0);
-      int w = (int) image.shape().size(1);
-      ImageHeader.checkPixels(file, w, h, maxPixels); // (a header ImageIO could not read)
-      Augmentation.View view = chooser.choose(w, h);
-      if (view.isCentre(w, h) && h == size && w == size) {
-        // Already size x size: the resampling would be the identity (the triangle filter at scale 1 puts all weight
-        // on the pixel itself), so copy. Aligned face crops (facenet's align output) take this path.
-        byte[] raw = new byte[n];
-        image.copyTo(DataBuffers.of(raw, false, false));
-        for (int i = 0; i < n; i++) out[offset + i] = raw[i] & 0xFF;
-      } else if (view.isCentre(w, h)) {
-        try (Result s = session.runner().feed(decoded, image).fetch(resampled).run()) {
-          ((TFloat32) s.get(0)).copyTo(DataBuffers.of(out, false, false).offset(offset).narrow(n));
-        }
-      } else {
-        render(image, view, out, offset);
+    Augmentation.View view = chooser.choose(w, h);
+    if (view.isCentre(w, h) && h == size && w == size) {
+      // Already size x size: the resampling would be the identity (the triangle filter at scale 1 puts all weight
+      // on the pixel itself), so copy. Aligned face crops (facenet's align output) take this path.
+      byte[] raw = new byte[n];
+      image.copyTo(DataBuffers.of(raw, false, false));
+      for (int i = 0; i < n; i++) out[offset + i] = raw[i] & 0xFF;
+    } else if (view.isCentre(w, h)) {
+      try (Result s = session.runner().feed(decoded, image).fetch(resampled).run()) {
+        ((TFloat32) s.get(0)).copyTo(DataBuffers.of(out, false, false).offset(offset).narrow(n));
       }
-    } catch (TFResourceExhaustedException e) {
-      throw e; // out of memory is the machine's problem, not the image's
-    } catch (RuntimeException e) {
-      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-      throw new BadImageException(file, "corrupt, truncated or not a JPEG/PNG image (TensorFlow: " + message + ")", e);
+    } else {
+      render(image, view, out, offset);
     }
   }
 
