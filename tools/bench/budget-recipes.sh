@@ -13,18 +13,23 @@ BUDGET="${1:-3m}"
 shift || true
 SEEDS=("$@")
 [ ${#SEEDS[@]} -gt 0 ] || SEEDS=(666)
+# Every recipe spells out its loss, rate schedule, warm-ups and averaging, so that a preset's recipe (the defaults of
+# those flags) does not leak into a row.
+NONE="--lr-schedule constant --warmup-fraction 0 --moving-average-decay 0"
 declare -A FLAGS=(
-  [softmax]="--loss softmax"
-  [softmax-cosine]="--loss softmax --warmup-fraction 0.05 --lr-schedule cosine"
-  [softmax-poly]="--loss softmax --warmup-fraction 0.05 --lr-schedule poly"
-  [softmax-average]="--loss softmax --moving-average-decay 0.999"
-  [arcface]="--loss arcface"
-  [arcface-margin-warmup]="--loss arcface --margin-warmup-fraction 0.3"
-  [arcface-margin-warmup-cosine]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine"
+  [softmax]="--loss softmax $NONE"
+  [softmax-cosine]="--loss softmax --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0"
+  [softmax-poly]="--loss softmax --warmup-fraction 0.05 --lr-schedule poly --moving-average-decay 0"
+  [softmax-average]="--loss softmax --lr-schedule constant --warmup-fraction 0 --moving-average-decay 0.999"
+  [arcface]="--loss arcface $NONE --margin-warmup-fraction 0"
+  [arcface-margin-warmup]="--loss arcface $NONE --margin-warmup-fraction 0.3"
+  [arcface-margin-warmup-cosine]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0"
   [arcface-margin-warmup-cosine-average]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0.999"
+  [arcface-margin-warmup-average]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule constant --moving-average-decay 0.999"
+  [cosface-margin-warmup-cosine-average]="--loss cosface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0.999"
 )
 ORDER="softmax softmax-cosine softmax-poly softmax-average arcface arcface-margin-warmup arcface-margin-warmup-cosine
-  arcface-margin-warmup-cosine-average"
+  arcface-margin-warmup-cosine-average arcface-margin-warmup-average cosface-margin-warmup-cosine-average"
 RECIPES="${RECIPES:-$ORDER}"
 for r in $RECIPES; do [ -n "${FLAGS[$r]:-}" ] || { echo "budget-recipes: unknown recipe '$r' (known: $ORDER)" >&2; exit 2; }; done
 OUT="${OUT:-$ROOT/models/budget-recipes}"
