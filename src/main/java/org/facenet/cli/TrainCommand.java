@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.Optional;
 import org.facenet.data.Augmentation;
 import org.facenet.distribute.MultiWorker;
+import org.facenet.distribute.Replicas;
 import org.facenet.distribute.TfConfig;
 import org.facenet.runtime.SessionOptions;
 import org.facenet.train.Distribution;
@@ -239,6 +240,12 @@ final class TrainCommand implements Callable<Integer> {
       + "global batch of every worker (one all-reduce a batch norm), not each worker's share; nothing with one worker.")
   boolean syncBatchNorm;
 
+  @Range(min = 1, max = 64)
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "Train N replicas in this process, "
+      + "one a GPU (without a GPU: N CPU devices), gradients averaged; --batch-size stays the global batch (default: "
+      + "${DEFAULT-VALUE}). Not with TF_CONFIG.")
+  int replicas;
+
   @Option(names = "--pretrained-model", paramLabel = "PATH",
       description = "Start from these weights (by name and shape; the others start fresh): a facenet model folder or "
           + "frozen graph, an insightface ONNX file (iresnet), this project's run folder, checkpoint or SavedModel; "
@@ -266,10 +273,17 @@ final class TrainCommand implements Callable<Integer> {
       org.facenet.export.ServingLayout.check(servingDir);
     }
     Optional<TfConfig> cluster = TfConfig.fromEnvironment();
+    if (cluster.isPresent() && replicas > 1) {
+      throw new IllegalArgumentException("--replicas " + replicas + " with TF_CONFIG is not supported: a worker trains "
+          + "one replica (run one worker a device instead)");
+    }
+    if (replicas > 1) {
+      Replicas.checkBatch(replicas, resume != null ? TrainingConfig.load(resume.resolve("run.properties")) : config(null));
+    }
     Distribution distribution = cluster.isPresent()
         ? MultiWorker.start(cluster.get(), SessionOptions.config(threads, xla, precision.get()), collectiveTimeout,
             (long) bucketMb << 20, syncBatchNorm)
-        : Distribution.LOCAL;
+        : Replicas.local(replicas, collectiveTimeout, (long) bucketMb << 20, syncBatchNorm);
     if (cluster.isPresent()) {
       System.out.printf("%s: worker %d of %d (%s); worker 0 is the chief and alone writes the run folder%n",
           TfConfig.VARIABLE, distribution.index(), distribution.workers(), cluster.get().address());
