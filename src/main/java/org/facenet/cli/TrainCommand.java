@@ -236,14 +236,13 @@ final class TrainCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int bucketMb;
 
-  @Option(names = "--sync-batch-norm", description = "Multi-worker training: batch-norm mean and variance over the "
-      + "global batch of every worker (one all-reduce a batch norm), not each worker's share; nothing with one worker.")
+  @Option(names = "--sync-batch-norm", description = "Several workers or --replicas: batch-norm mean and variance over "
+      + "the global batch (one all-reduce a batch norm), not each replica's share; nothing with one replica.")
   boolean syncBatchNorm;
 
   @Range(min = 1, max = 64)
-  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "Train N replicas in this process, "
-      + "one a GPU (without a GPU: N CPU devices), gradients averaged; --batch-size stays the global batch (default: "
-      + "${DEFAULT-VALUE}). Not with TF_CONFIG.")
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "N replicas in this process, one a "
+      + "GPU (no GPU: N CPU devices), gradients averaged; --batch-size is global (default: ${DEFAULT-VALUE}).")
   int replicas;
 
   @Option(names = "--pretrained-model", paramLabel = "PATH",
@@ -273,12 +272,9 @@ final class TrainCommand implements Callable<Integer> {
       org.facenet.export.ServingLayout.check(servingDir);
     }
     Optional<TfConfig> cluster = TfConfig.fromEnvironment();
-    if (cluster.isPresent() && replicas > 1) {
-      throw new IllegalArgumentException("--replicas " + replicas + " with TF_CONFIG is not supported: a worker trains "
-          + "one replica (run one worker a device instead)");
-    }
     if (replicas > 1) {
-      Replicas.checkBatch(replicas, resume != null ? TrainingConfig.load(resume.resolve("run.properties")) : config(null));
+      Replicas.check(replicas, cluster.isPresent(), resume != null ? TrainingConfig.load(resume.resolve("run.properties"))
+          : config(null));
     }
     Distribution distribution = cluster.isPresent()
         ? MultiWorker.start(cluster.get(), SessionOptions.config(threads, xla, precision.get()), collectiveTimeout,

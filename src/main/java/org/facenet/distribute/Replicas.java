@@ -43,7 +43,7 @@ public final class Replicas implements Distribution {
   private final boolean syncBatchNorm;
   private final List<SyncBatchNorm> synced = new ArrayList<>();
 
-  private Replicas(List<DeviceSpec> devices, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
+  Replicas(List<DeviceSpec> devices, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
     boolean gpus = devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU;
     this.devices = List.copyOf(devices);
     this.group = new Collectives(devices.size(), LocalReplicas.GROUP_KEY, timeoutSeconds, gpus ? "nccl" : "auto");
@@ -82,11 +82,16 @@ public final class Replicas implements Distribution {
   }
 
   /**
-   * Refuses, before anything is written, a global batch that does not split evenly among {@code replicas} (an identity
-   * batch by whole identities, as its images are grouped by identity).
+   * Refuses, before anything is written, replicas with TF_CONFIG ({@code multiWorker}: not supported, a worker trains
+   * one replica) and a global batch that does not split evenly among {@code replicas} (an identity batch by whole
+   * identities, as its images are grouped by identity).
    */
-  public static void checkBatch(int replicas, TrainingConfig config) {
+  public static void check(int replicas, boolean multiWorker, TrainingConfig config) {
     if (replicas == 1) return;
+    if (multiWorker) {
+      throw new IllegalArgumentException("--replicas " + replicas + " with TF_CONFIG is not supported: a worker trains "
+          + "one replica (run one worker a device instead)");
+    }
     if (org.facenet.loss.Losses.create(config.loss(), config.lossOptions()).needsIdentityBatches()) {
       if (config.peoplePerBatch() % replicas != 0) {
         throw new IllegalArgumentException("--people-per-batch " + config.peoplePerBatch() + " must divide evenly "
