@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.Optional;
 import org.facenet.data.Augmentation;
 import org.facenet.distribute.MultiWorker;
+import org.facenet.distribute.Replicas;
 import org.facenet.distribute.TfConfig;
 import org.facenet.runtime.SessionOptions;
 import org.facenet.train.Distribution;
@@ -239,9 +240,14 @@ final class TrainCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int bucketMb;
 
-  @Option(names = "--sync-batch-norm", description = "Multi-worker training: batch-norm mean and variance over the "
-      + "global batch of every worker (one all-reduce a batch norm), not each worker's share; nothing with one worker.")
+  @Option(names = "--sync-batch-norm", description = "Several workers or --replicas: batch-norm mean and variance over "
+      + "the global batch (one all-reduce a batch norm), not each replica's share; nothing with one replica.")
   boolean syncBatchNorm;
+
+  @Range(min = 1, max = 64)
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "N replicas in this process, one a "
+      + "GPU (no GPU: N CPU devices), gradients averaged; --batch-size is global (default: ${DEFAULT-VALUE}).")
+  int replicas;
 
   @Option(names = "--pretrained-model", paramLabel = "PATH",
       description = "Start from these weights (by name and shape; the others start fresh): a facenet model folder or "
@@ -270,10 +276,14 @@ final class TrainCommand implements Callable<Integer> {
       org.facenet.export.ServingLayout.check(servingDir);
     }
     Optional<TfConfig> cluster = TfConfig.fromEnvironment();
+    if (replicas > 1) {
+      Replicas.check(replicas, cluster.isPresent(), resume != null ? TrainingConfig.load(resume.resolve("run.properties"))
+          : config(null));
+    }
     Distribution distribution = cluster.isPresent()
         ? MultiWorker.start(cluster.get(), SessionOptions.config(threads, xla, precision.get()), collectiveTimeout,
             (long) bucketMb << 20, syncBatchNorm)
-        : Distribution.LOCAL;
+        : Replicas.local(replicas, collectiveTimeout, (long) bucketMb << 20, syncBatchNorm);
     if (cluster.isPresent()) {
       System.out.printf("%s: worker %d of %d (%s); worker 0 is the chief and alone writes the run folder%n",
           TfConfig.VARIABLE, distribution.index(), distribution.workers(), cluster.get().address());

@@ -24,7 +24,9 @@ record GlobalMoments(Operand<TFloat32> mean, Operand<TFloat32> variance, Operand
   static GlobalMoments of(Ops tf, Operand<TFloat32> in, Operand<TFloat32> shift, CrossReplicaSum crossReplica) {
     int c = Math.toIntExact(Layers.channels(in));
     Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
-    Operand<TFloat32> k = tf.stopGradient(shift);
+    // a copy (Snapshot): a ref variable's read aliases its buffer, and the moving-mean update of this step may run
+    // before the backward pass reads k again (then the mean k + S / n of the backward pass is not the forward's)
+    Operand<TFloat32> k = tf.stopGradient(tf.snapshot(shift));
     Operand<TFloat32> centred = tf.math.sub(in, k);
     // The count carries no gradient (it depends on the shape alone).
     Operand<TFloat32> count = tf.stopGradient(tf.reshape(tf.math.div(tf.dtypes.cast(tf.size(in), TFloat32.class),

@@ -44,6 +44,24 @@ public final class Checkpoints {
     return target.resolve(PREFIX);
   }
 
+  /**
+   * Fixes the variables {@code graph}'s checkpoints (and SavedModel exports) hold to those it has now. TensorFlow
+   * Java's {@code Session.save} and {@code restore} use a saver over every variable of the graph, built once, on first
+   * use, by the package-private {@code Graph.saverDef()}; building it here (by reflection) leaves out the variables
+   * created afterwards: the copies of the other replicas ({@code --replicas}), so that a run's checkpoint is the same
+   * whatever its replica count. A TensorFlow Java release without that method fails here loudly.
+   */
+  static void holdOnlyVariablesSoFar(org.tensorflow.Graph graph) {
+    try {
+      java.lang.reflect.Method saverDef = org.tensorflow.Graph.class.getDeclaredMethod("saverDef");
+      saverDef.setAccessible(true);
+      saverDef.invoke(graph);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("this TensorFlow Java has no Graph.saverDef() to fix the checkpointed variables "
+          + "of a --replicas run: " + e, e);
+    }
+  }
+
   /** The prefix of the newest checkpoint, if any. */
   public Optional<Path> latest() throws IOException {
     return list().stream().reduce((a, b) -> b).map(p -> p.resolve(PREFIX));

@@ -1,8 +1,10 @@
 package org.facenet.train;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Optional;
 import org.facenet.nn.CrossReplicaSum;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -34,6 +36,25 @@ public interface Distribution {
    */
   default Optional<CrossReplicaSum> syncBatchNorm() {
     return Optional.empty();
+  }
+
+  /**
+   * The local devices this process trains one replica each on ({@code --replicas N}, {@code
+   * org.facenet.distribute.Replicas}): the training graph builds a tower a device on its share of the batch; empty
+   * (the default) for one tower placed by TensorFlow.
+   */
+  default List<DeviceSpec> replicaDevices() {
+    return List.of();
+  }
+
+  /** What to do to the gradients of replica {@code r} of {@link #replicaDevices()} (its own all-reduce ops). */
+  default GradientTransform gradients(int replica) {
+    return gradients();
+  }
+
+  /** The batch norms' cross-replica sum of replica {@code r} of {@link #replicaDevices()}, as {@link #syncBatchNorm()}. */
+  default Optional<CrossReplicaSum> syncBatchNorm(int replica) {
+    return syncBatchNorm();
   }
 
   /** A session on {@code graph} with {@code config}. */

@@ -191,8 +191,7 @@ public final class Trainer {
     }
     try (TrainingGraph g = TrainingGraph.build(config.model(), loss, dataset.numClasses(),
             Optimizer.facenet(config.optimizer()), config.seed(), config.recipe().movingAverageDecay(),
-            inputs.validation() != null, fineTuning.trainScopes(), distribution.gradients(),
-            distribution.syncBatchNorm());
+            inputs.validation() != null, fineTuning.trainScopes(), distribution);
         Session session = distribution.open(g.graph,
             SessionOptions.config(config.tfThreads(), config.xla(), config.precision()))) {
       Optional<Path> latest = CheckpointRecovery.restoreNewestGood(checkpoints, session, w -> out.println("warning: " + w));

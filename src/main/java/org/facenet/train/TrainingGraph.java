@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.facenet.loss.Loss;
 import org.facenet.loss.LossInputs;
 import org.facenet.loss.LossOutput;
@@ -13,6 +14,7 @@ import org.facenet.nn.EmbeddingModel;
 import org.facenet.nn.Layers;
 import org.facenet.nn.ModelSpec;
 import org.facenet.nn.VariableStore;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -57,12 +59,15 @@ public final class TrainingGraph implements AutoCloseable {
   public final MovingAverages movingAverages;
   /** The loss on validation batches, or null without a validation split. */
   public final ValidationTower validation;
+  /** Every replica's variables, {@link #variables} first (one replica unless {@link Distribution#replicaDevices}). */
+  public final List<VariableStore> replicas;
 
   private TrainingGraph(Graph graph, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
       Placeholder<TFloat32> learningRate, Operand<TFloat32> marginFactor, Variable<TInt64> globalStep, Operand<TFloat32> totalLoss,
       Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics, Op trainOp,
       VariableStore variables, EmbeddingModel.Tower tower, Placeholder<TFloat32> evalImages,
-      Operand<TFloat32> evalEmbeddings, MovingAverages movingAverages, ValidationTower validation) {
+      Operand<TFloat32> evalEmbeddings, MovingAverages movingAverages, ValidationTower validation,
+      List<VariableStore> replicas) {
     this.graph = graph;
     this.images = images;
     this.labels = labels;
@@ -80,6 +85,7 @@ public final class TrainingGraph implements AutoCloseable {
     this.evalEmbeddings = evalEmbeddings;
     this.movingAverages = movingAverages;
     this.validation = validation;
+    this.replicas = List.copyOf(replicas);
   }
 
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed) {
@@ -116,6 +122,27 @@ public final class TrainingGraph implements AutoCloseable {
   public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
       double movingAverageDecay, boolean validation, List<String> trainScopes, GradientTransform gradients,
       Optional<CrossReplicaSum> syncBatchNorm) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, movingAverageDecay, validation, trainScopes, List.of(),
+        r -> gradients, r -> syncBatchNorm);
+  }
+
+  /**
+   * As above, with {@code distribution}'s gradient transform and batch norms; with its {@link
+   * Distribution#replicaDevices() replica devices}, one tower a device on its share of the batch (split along
+   * dimension 0): replica 0 under the plain names on the first device (its variables are {@link #variables}, the only
+   * ones checkpoints hold, so a checkpoint is the same as a one-replica run's), replica r under {@code replica_r/} with
+   * its own variables, gradients (all-reduced by the distribution) and optimizer update; the losses and diagnostics
+   * are the replicas' means.
+   */
+  public static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      double movingAverageDecay, boolean validation, List<String> trainScopes, Distribution distribution) {
+    return build(spec, lossFunction, numClasses, optimizer, seed, movingAverageDecay, validation, trainScopes,
+        distribution.replicaDevices(), distribution::gradients, distribution::syncBatchNorm);
+  }
+
+  private static TrainingGraph build(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      double movingAverageDecay, boolean validation, List<String> trainScopes, List<DeviceSpec> devices,
+      IntFunction<GradientTransform> gradients, IntFunction<Optional<CrossReplicaSum>> syncBatchNorm) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -126,51 +153,110 @@ public final class TrainingGraph implements AutoCloseable {
       Placeholder<TFloat32> lr = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Variable<TInt64> step = tf.withName("global_step").variable(tf.constant(0L));
       Operand<TFloat32> marginFactor = tf.withName("margin_factor").placeholderWithDefault(tf.constant(1f), Shape.scalar());
+      Context c = new Context(spec, lossFunction, numClasses, optimizer, seed, trainScopes, marginFactor, lr, step);
 
-      VariableStore store = new VariableStore(tf, seed);
-      Layers layers = syncBatchNorm.isPresent()
-          ? Layers.syncedTower(store, spec.weightDecay(), Layers.BatchNormConfig.FACENET, syncBatchNorm.get())
-          : Layers.tower(store, true, spec.weightDecay(), Layers.BatchNormConfig.FACENET);
-      EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
-      LossOutput out = lossFunction.build(new LossInputs(layers, tower.prelogits(), tower.embeddings(), labels, numClasses,
-          marginFactor));
-
-      List<Operand<TFloat32>> reg = layers.regularizationLosses();
-      Operand<TFloat32> regularization = reg.isEmpty() ? tf.constant(0f) : tf.math.addN(reg);
-      Operand<TFloat32> total = tf.withName("total_loss").math.add(out.loss(), regularization);
-
-      List<VariableStore.Entry> trainable = FineTuning.select(store.trainable(), trainScopes);
-      List<Operand<?>> xs = new ArrayList<>();
-      for (VariableStore.Entry e : trainable) xs.add(e.read());
-      var grads = tf.gradients(total, xs);
-      List<Output<?>> dys = new ArrayList<>();
-      for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
-      dys = gradients.apply(tf, dys);
-
-      List<Op> deps = new ArrayList<>(optimizer.apply(tf, store, trainable, dys, lr, step));
-      deps.addAll(layers.updateOps());
-      deps.addAll(out.updates());
-      Op applied = tf.withControlDependencies(deps).noOp();
+      int n = Math.max(1, devices.size());
+      List<Output<TFloat32>> imageSlices = n == 1 ? List.of(images.output())
+          : tf.withSubScope("split").split(tf.constant(0), images, (long) n).output();
+      List<Output<TInt32>> labelSlices = n == 1 ? List.of(labels.output())
+          : tf.withSubScope("split").split(tf.constant(0), labels, (long) n).output();
+      Replica first = replica(devices.isEmpty() ? tf : tf.withDevice(devices.get(0)), "", c,
+          imageSlices.get(0), labelSlices.get(0), gradients.apply(0),
+          syncBatchNorm.apply(0), n == 1 ? "total_loss" : null, null);
+      VariableStore store = first.store();
+      Op applied = tf.withControlDependencies(first.deps()).noOp();
       MovingAverages averages = movingAverageDecay > 0
-          ? MovingAverages.build(tf, store, trainable, movingAverageDecay, step, applied) : null;
-      Op train = tf.withControlDependencies(List.of(averages != null ? averages.update() : applied))
-          .withName("train_op").assignAdd(step, tf.constant(1L));
-
-      Map<String, Operand<TFloat32>> diagnostics = new LinkedHashMap<>(new java.util.TreeMap<>(out.diagnostics()));
-      Operand<TFloat32> norms = tf.math.sqrt(tf.sum(tf.math.square(tower.prelogits()), tf.constant(1)));
-      diagnostics.put("embedding_norm", tf.math.mean(norms, tf.constant(0)));
+          ? MovingAverages.build(tf, store, first.trainable(), movingAverageDecay, step, applied) : null;
 
       Placeholder<TFloat32> evalImages = tf.withName("eval_images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, s, s, 3)));
       Operand<TFloat32> evalEmbeddings = tf.withName("eval_embeddings").identity(EmbeddingModel.build(
           Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET), evalImages, spec).embeddings());
-      return new TrainingGraph(g, images, labels, lr, marginFactor, step, total, out.loss(), regularization, diagnostics, train,
-          store, tower, evalImages, evalEmbeddings, averages,
-          validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses) : null);
+      ValidationTower validationTower = validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses) : null;
+
+      List<Replica> replicas = new ArrayList<>(List.of(first));
+      List<Op> trainDeps = new ArrayList<>(List.of(averages != null ? averages.update() : applied));
+      if (n > 1) {
+        Checkpoints.holdOnlyVariablesSoFar(g); // the replicas' copies below are not checkpointed
+        for (int r = 1; r < n; r++) {
+          Replica rep = replica(tf.withDevice(devices.get(r)).withSubScope("replica_" + r), "replica_" + r, c,
+              imageSlices.get(r), labelSlices.get(r), gradients.apply(r),
+              syncBatchNorm.apply(r), null, first.trainable());
+          replicas.add(rep);
+          trainDeps.addAll(rep.deps());
+        }
+      }
+      Op train = tf.withControlDependencies(trainDeps).withName("train_op").assignAdd(step, tf.constant(1L));
+      Operand<TFloat32> total = n == 1 ? first.total() : tf.withName("total_loss").identity(mean(tf, replicas, Replica::total));
+      Map<String, Operand<TFloat32>> diagnostics = new LinkedHashMap<>();
+      for (String k : first.diagnostics().keySet()) {
+        diagnostics.put(k, n == 1 ? first.diagnostics().get(k) : mean(tf, replicas, rep -> rep.diagnostics().get(k)));
+      }
+      return new TrainingGraph(g, images, labels, lr, marginFactor, step, total,
+          n == 1 ? first.loss() : mean(tf, replicas, Replica::loss),
+          n == 1 ? first.regularization() : mean(tf, replicas, Replica::regularization), diagnostics, train, store,
+          first.tower(), evalImages, evalEmbeddings, averages, validationTower,
+          replicas.stream().map(Replica::store).toList());
     } catch (RuntimeException e) {
       g.close();
       throw e;
     }
+  }
+
+  /** What every replica's tower is built from. */
+  private record Context(ModelSpec spec, Loss lossFunction, int numClasses, Optimizer optimizer, long seed,
+      List<String> trainScopes, Operand<TFloat32> marginFactor, Placeholder<TFloat32> lr, Variable<TInt64> step) {}
+
+  /** One replica's tower: its variables, losses, diagnostics and the ops of its update. */
+  private record Replica(VariableStore store, EmbeddingModel.Tower tower, Operand<TFloat32> total,
+      Operand<TFloat32> loss, Operand<TFloat32> regularization, Map<String, Operand<TFloat32>> diagnostics,
+      List<VariableStore.Entry> trainable, List<Op> deps) {}
+
+  /**
+   * A training tower on {@code tf} (its device) with its own variables under {@code prefix} ("" for the plain
+   * names): loss, gradients through {@code gradients}, optimizer update, batch-norm and loss updates. A replica other
+   * than the first trains the copies of {@code firstTrainable}.
+   */
+  private static Replica replica(Ops tf, String prefix, Context c, Operand<TFloat32> images, Operand<TInt32> labels,
+      GradientTransform gradients, Optional<CrossReplicaSum> syncBatchNorm, String totalName,
+      List<VariableStore.Entry> firstTrainable) {
+    ModelSpec spec = c.spec();
+    VariableStore store = new VariableStore(tf, c.seed());
+    Layers layers = syncBatchNorm.isPresent()
+        ? Layers.syncedTower(store, spec.weightDecay(), Layers.BatchNormConfig.FACENET, syncBatchNorm.get())
+        : Layers.tower(store, true, spec.weightDecay(), Layers.BatchNormConfig.FACENET);
+    if (!prefix.isEmpty()) layers = layers.in(prefix);
+    EmbeddingModel.Tower tower = EmbeddingModel.build(layers, images, spec);
+    LossOutput out = c.lossFunction().build(new LossInputs(layers, tower.prelogits(), tower.embeddings(), labels,
+        c.numClasses(), c.marginFactor()));
+
+    List<Operand<TFloat32>> reg = layers.regularizationLosses();
+    Operand<TFloat32> regularization = reg.isEmpty() ? tf.constant(0f) : tf.math.addN(reg);
+    Operand<TFloat32> total = (totalName != null ? tf.withName(totalName) : tf).math.add(out.loss(), regularization);
+
+    List<VariableStore.Entry> trainable = firstTrainable == null ? FineTuning.select(store.trainable(), c.trainScopes())
+        : firstTrainable.stream().map(e -> store.entry(prefix + "/" + e.path())).toList();
+    List<Operand<?>> xs = new ArrayList<>();
+    for (VariableStore.Entry e : trainable) xs.add(e.read());
+    var grads = tf.gradients(total, xs);
+    List<Output<?>> dys = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
+    dys = gradients.apply(tf, dys);
+
+    List<Op> deps = new ArrayList<>(c.optimizer().apply(tf, store, trainable, dys, c.lr(), c.step()));
+    deps.addAll(layers.updateOps());
+    deps.addAll(out.updates());
+
+    Map<String, Operand<TFloat32>> diagnostics = new LinkedHashMap<>(new java.util.TreeMap<>(out.diagnostics()));
+    Operand<TFloat32> norms = tf.math.sqrt(tf.sum(tf.math.square(tower.prelogits()), tf.constant(1)));
+    diagnostics.put("embedding_norm", tf.math.mean(norms, tf.constant(0)));
+    return new Replica(store, tower, total, out.loss(), regularization, diagnostics, trainable, deps);
+  }
+
+  /** The mean over the replicas of one of their scalars. */
+  private static Operand<TFloat32> mean(Ops tf, List<Replica> replicas,
+      java.util.function.Function<Replica, Operand<TFloat32>> scalar) {
+    return tf.math.div(tf.math.addN(replicas.stream().map(scalar).toList()), tf.constant((float) replicas.size()));
   }
 
   @Override

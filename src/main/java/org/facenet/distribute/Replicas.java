@@ -1,0 +1,211 @@
+package org.facenet.distribute;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bytedeco.javacpp.PointerScope;
+import org.facenet.nn.CrossReplicaSum;
+import org.facenet.nn.VariableStore;
+import org.facenet.train.Distribution;
+import org.facenet.train.GradientTransform;
+import org.facenet.train.TrainingConfig;
+import org.facenet.train.TrainingGraph;
+import org.facenet.train.VariableChecksum;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.internal.c_api.TF_DeviceList;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Session;
+import org.tensorflow.internal.c_api.TF_SessionOptions;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.internal.c_api.global.tensorflow;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * {@code --replicas N}: N replicas in one process, one a local device, laid out as {@link LocalReplicas} lays them
+ * out (MirroredStrategy's layout): the training graph builds a tower a device on its share of the batch, replica 0
+ * under the plain names (the variables that are checkpointed, exported, averaged and validated), replica r under
+ * {@code replica_r/}; every replica's gradients are averaged by {@link AllReduce} over one collective group of the N
+ * devices (communication_hint "nccl" on GPUs) and each applies the same update. On a machine whose TensorFlow sees a
+ * GPU, the devices are /device:GPU:0..N-1 (refused if fewer are visible); otherwise N CPU devices of one session
+ * (ConfigProto device_count CPU: N, sharing the machine's cores; refused above the processor count). Before the first
+ * step every replica's variables are set to replica 0's (initialised, restored or fine-tuned alike) and checked equal.
+ */
+public final class Replicas implements Distribution {
+
+  private final List<DeviceSpec> devices;
+  private final Collectives group;
+  private final long bucketBytes;
+  private final boolean syncBatchNorm;
+  private final List<SyncBatchNorm> synced = new ArrayList<>();
+
+  Replicas(List<DeviceSpec> devices, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
+    boolean gpus = devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU;
+    this.devices = List.copyOf(devices);
+    this.group = new Collectives(devices.size(), LocalReplicas.GROUP_KEY, timeoutSeconds, gpus ? "nccl" : "auto");
+    this.bucketBytes = bucketBytes;
+    this.syncBatchNorm = syncBatchNorm;
+  }
+
+  /**
+   * The distribution of {@code --replicas n} in one process: {@link Distribution#LOCAL} for 1; N GPUs if TensorFlow
+   * sees any, else N CPU devices (see {@link #choose}).
+   */
+  public static Distribution local(int n, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
+    if (n == 1) return LOCAL;
+    return new Replicas(choose(n, visibleDevices("GPU"), Runtime.getRuntime().availableProcessors()), timeoutSeconds,
+        bucketBytes, syncBatchNorm);
+  }
+
+  /**
+   * The devices of {@code n} replicas: /device:GPU:0..n-1 when {@code visibleGpus} > 0 (refused if fewer than n), else
+   * /device:CPU:0..n-1 (refused if more than {@code processors}: CPU devices are threads of one machine).
+   */
+  static List<DeviceSpec> choose(int n, int visibleGpus, int processors) {
+    if (n < 1) throw new IllegalArgumentException("--replicas must be at least 1, got " + n);
+    if (visibleGpus > 0) {
+      if (visibleGpus < n) {
+        throw new IllegalArgumentException("--replicas " + n + ": TensorFlow sees " + visibleGpus + " GPU"
+            + (visibleGpus == 1 ? "" : "s") + " (CUDA_VISIBLE_DEVICES chooses which); at most " + visibleGpus);
+      }
+      return LocalReplicas.devices(DeviceSpec.DeviceType.GPU, n);
+    }
+    if (n > processors) {
+      throw new IllegalArgumentException("--replicas " + n + ": no GPU is visible, and CPU replicas (CPU devices of one "
+          + "session) are at most the " + processors + " processors of this machine");
+    }
+    return LocalReplicas.devices(DeviceSpec.DeviceType.CPU, n);
+  }
+
+  /**
+   * Refuses, before anything is written, replicas with TF_CONFIG ({@code multiWorker}: not supported, a worker trains
+   * one replica) and a global batch that does not split evenly among {@code replicas} (an identity batch by whole
+   * identities, as its images are grouped by identity).
+   */
+  public static void check(int replicas, boolean multiWorker, TrainingConfig config) {
+    if (replicas == 1) return;
+    if (multiWorker) {
+      throw new IllegalArgumentException("--replicas " + replicas + " with TF_CONFIG is not supported: a worker trains "
+          + "one replica (run one worker a device instead)");
+    }
+    if (org.facenet.loss.Losses.create(config.loss(), config.lossOptions()).needsIdentityBatches()) {
+      if (config.peoplePerBatch() % replicas != 0) {
+        throw new IllegalArgumentException("--people-per-batch " + config.peoplePerBatch() + " must divide evenly "
+            + "among the " + replicas + " replicas (each takes whole identities of the global batch)");
+      }
+    } else if (config.batchSize() % replicas != 0) {
+      throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is the global batch and must divide "
+          + "evenly among the " + replicas + " replicas");
+    }
+  }
+
+  /** How many devices of {@code type} ("GPU", "CPU") a TensorFlow session of this process sees. */
+  static int visibleDevices(String type) {
+    try (PointerScope scope = new PointerScope()) {
+      TF_Status status = TF_Status.newStatus();
+      TF_Graph graph = TF_Graph.newGraph();
+      TF_SessionOptions options = TF_SessionOptions.newSessionOptions();
+      TF_Session session = TF_Session.newSession(graph, options, status);
+      status.throwExceptionIfNotOK();
+      TF_DeviceList list = tensorflow.TF_SessionListDevices(session, status);
+      status.throwExceptionIfNotOK();
+      int count = 0;
+      for (int i = 0; i < tensorflow.TF_DeviceListCount(list); i++) {
+        if (type.equals(tensorflow.TF_DeviceListType(list, i, status).getString())) count++;
+      }
+      tensorflow.TF_DeleteDeviceList(list);
+      return count;
+    }
+  }
+
+  @Override
+  public List<DeviceSpec> replicaDevices() {
+    return devices;
+  }
+
+  @Override
+  public int workers() {
+    return 1;
+  }
+
+  @Override
+  public int index() {
+    return 0;
+  }
+
+  /** A replica's own all-reduce ops (the same instance keys on every device of the group). */
+  @Override
+  public GradientTransform gradients(int replica) {
+    return new AllReduce(group, bucketBytes, 1);
+  }
+
+  @Override
+  public GradientTransform gradients() {
+    throw new UnsupportedOperationException("--replicas builds one tower a device: gradients(replica)");
+  }
+
+  /** With --sync-batch-norm, a replica's batch norms sum their moments over every replica. */
+  @Override
+  public Optional<CrossReplicaSum> syncBatchNorm(int replica) {
+    if (!syncBatchNorm) return Optional.empty();
+    SyncBatchNorm sum = new SyncBatchNorm(group);
+    synced.add(sum);
+    return Optional.of(sum);
+  }
+
+  /** On CPU, the session has one CPU device a replica. */
+  @Override
+  public Session open(Graph graph, ConfigProto config) {
+    if (devices.get(0).deviceType() == DeviceSpec.DeviceType.CPU) {
+      config = config.toBuilder().putDeviceCount("CPU", devices.size()).build();
+    }
+    return new Session(graph, config);
+  }
+
+  /**
+   * Sets every replica's variables to replica 0's (fresh, fine-tuned or restored: checkpoints hold replica 0's only)
+   * and checks that they are equal.
+   */
+  @Override
+  public void checkStart(Session session, TrainingGraph graph, TrainingConfig config, long step, PrintStream out) {
+    Ops tf = Ops.create(graph.graph).withSubScope("replica_copy");
+    List<VariableStore.Entry> first = graph.replicas.get(0).entries();
+    List<Op> copies = new ArrayList<>();
+    for (int r = 1; r < graph.replicas.size(); r++) {
+      VariableStore store = graph.replicas.get(r);
+      if (store.entries().size() != first.size()) {
+        throw new IllegalStateException("replica " + r + " has " + store.entries().size() + " variables, replica 0 "
+            + first.size());
+      }
+      Ops on = tf.withDevice(devices.get(r));
+      for (VariableStore.Entry e : first) {
+        copies.add(on.assign(store.entry("replica_" + r + "/" + e.path()).variable(), e.read()));
+      }
+    }
+    session.runner().addTarget(tf.withControlDependencies(copies).noOp()).run();
+    VariableChecksum expected = VariableChecksum.of(session, first, step);
+    for (int r = 1; r < graph.replicas.size(); r++) {
+      VariableChecksum sum = VariableChecksum.of(session, graph.replicas.get(r).entries(), step);
+      if (sum.sum() != expected.sum() || sum.sumOfSquares() != expected.sumOfSquares()) {
+        throw new IllegalStateException("replica " + r + " differs from replica 0 after the copy: " + sum + " against "
+            + expected);
+      }
+    }
+    out.printf("replicas: %d on %s, all-reduced (%s)%s; variables set to replica 0's%n", devices.size(),
+        devices.stream().map(DeviceSpec::toString).toList(), devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU
+            ? "nccl" : "auto", synced.isEmpty() ? "" : ", " + synced.get(0).count() + " batch norms on the moments of "
+            + "the whole batch (--sync-batch-norm)");
+  }
+
+  /** Every replica's checksum of its trainable variables: equal lines mean identical replicas. */
+  @Override
+  public void report(Session session, TrainingGraph graph, long step, PrintStream out) {
+    for (int r = 0; r < graph.replicas.size(); r++) {
+      out.printf("replica %d checksum %s%n", r, VariableChecksum.of(session, graph.replicas.get(r).trainable(), step));
+    }
+  }
+}
