@@ -241,7 +241,7 @@ public final class TrainingGraph implements AutoCloseable {
     var grads = tf.gradients(total, xs);
     List<Output<?>> dys = new ArrayList<>();
     for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
-    dys = gradients.apply(tf, dys);
+    dys = gated(tf, gradients.apply(tf, dys));
 
     List<Op> deps = new ArrayList<>(c.optimizer().apply(tf, store, trainable, dys, c.lr(), c.step()));
     deps.addAll(layers.updateOps());
@@ -251,6 +251,22 @@ public final class TrainingGraph implements AutoCloseable {
     Operand<TFloat32> norms = tf.math.sqrt(tf.sum(tf.math.square(tower.prelogits()), tf.constant(1)));
     diagnostics.put("embedding_norm", tf.math.mean(norms, tf.constant(0)));
     return new Replica(store, tower, total, out.loss(), regularization, diagnostics, trainable, deps);
+  }
+
+  /**
+   * {@code dys}, each available only once all of them are (TF1's {@code GATE_GRAPH}): the optimizer updates the
+   * weights in place, and a layer's weights are read again after its own gradient exists, by the gradient of its input
+   * (Conv2DBackpropInput); without the gate an update could run before that read, so the step's gradients would mix
+   * old and new weights, differently from run to run.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static List<Output<?>> gated(Ops tf, List<Output<?>> dys) {
+    List<Op> all = new ArrayList<>();
+    for (Output<?> d : dys) all.add(tf.identity((Operand) d));
+    Ops after = tf.withControlDependencies(List.of(tf.withSubScope("gate_gradients").withControlDependencies(all).noOp()));
+    List<Output<?>> out = new ArrayList<>();
+    for (Output<?> d : dys) out.add(after.identity((Operand) d).output());
+    return out;
   }
 
   /** The mean over the replicas of one of their scalars. */
