@@ -14,9 +14,6 @@ import org.facenet.distribute.TfConfig;
 import org.facenet.runtime.SessionOptions;
 import org.facenet.train.Distribution;
 import org.facenet.data.SyntheticFaces;
-import org.facenet.eval.PairsEvaluation;
-import org.facenet.export.ModelExporter;
-import org.facenet.export.ModelMetadata;
 import org.facenet.nn.ModelSpec;
 import org.facenet.train.FacenetRecipe;
 import org.facenet.train.OptimizerKind;
@@ -323,38 +320,7 @@ final class TrainCommand implements Callable<Integer> {
         result.firstStep(), result.lastStep(), result.seconds(), result.imagesPerSecond(), result.stopReason(),
         result.lastLoss(), result.checkpoint().getParent());
     if (noExport) return 0;
-    long exportStarted = System.nanoTime();
-    TrainingConfig config = TrainingConfig.load(result.runDir().resolve("run.properties"));
-    Path savedModel = result.runDir().resolve("saved_model");
-    ModelExporter.export(config.model(), result.exportCheckpoint(), savedModel,
-        new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep())
-            .put("weights", result.weights()),
-        org.facenet.io.AtomicFiles.Existing.REPLACE); // the run's own saved_model, re-exported on --resume
-    System.out.println("SavedModel: " + savedModel + " (tag serve, signature serving_default: images -> embeddings)"
-        + (TrainingResult.MOVING_AVERAGE.equals(result.weights()) ? "; the moving averages of the weights "
-            + "(--moving-average-decay " + config.recipe().movingAverageDecay() + ")" : ""));
-    if (servingDir != null) {
-      Path version = org.facenet.export.ServingLayout.export(config.model(), result.exportCheckpoint(), servingDir,
-          new ModelMetadata(config.model()).put("dataset", dataset).put("loss", config.loss()).put("steps", result.lastStep())
-              .put("weights", result.weights()));
-      System.out.println("TF Serving: " + version + " (signatures serving_default, embed_image_bytes: image_bytes -> embeddings)");
-    }
-    if (config.pairsFile() != null) {
-      PairsEvaluation.Report report = PairsEvaluation.evaluateWithBaseline(savedModel, config.pairsFile(),
-          config.pairsDir(), msg -> System.err.println("warning: " + msg));
-      System.out.print(report.summary());
-      try (org.facenet.train.TensorBoardWriter events = new org.facenet.train.TensorBoardWriter(result.runDir())) {
-        events.scalar(result.lastStep(), "heldout/accuracy", report.model().accuracyMean());
-        events.scalar(result.lastStep(), "heldout/val_at_far_1e-3", report.model().valMean());
-        events.scalar(result.lastStep(), "heldout/auc", report.model().auc());
-        events.scalar(result.lastStep(), "heldout/raw_pixel_accuracy", report.rawPixels().accuracyMean());
-      }
-    }
-    if (scheduleFlags.timeBudget != null && resume == null) {
-      double end = (System.nanoTime() - exportStarted) / 1e9;
-      System.out.printf(java.util.Locale.ROOT, "time budget %s: %.0f s used (training %.0f s, export and evaluation %.0f s)%n",
-          scheduleFlags.timeBudget, result.seconds() + end, result.seconds(), end);
-    }
+    TrainedRunOutputs.exportAndEvaluate(result, dataset, servingDir, resume == null ? scheduleFlags.timeBudget : null);
     return 0;
   }
 

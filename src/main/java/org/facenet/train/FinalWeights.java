@@ -25,10 +25,10 @@ final class FinalWeights {
     }
     Consumer<String> warnings = msg -> { if (warned.add(msg)) progress.message("warning: " + msg); };
     long t0 = System.nanoTime();
-    VerificationResult trained = heldOut.evaluate(imageSize, warnings, pixels -> Trainer.embed(session, g, pixels, imageSize))
+    VerificationResult trained = heldOut.evaluate(imageSize, warnings, pixels -> SessionSteps.embed(session, g, pixels, imageSize))
         .results().get(0);
     VerificationResult averaged = g.movingAverages.withAverages(session, g.graph,
-        () -> heldOut.evaluate(imageSize, warnings, pixels -> Trainer.embed(session, g, pixels, imageSize))).results().get(0);
+        () -> heldOut.evaluate(imageSize, warnings, pixels -> SessionSteps.embed(session, g, pixels, imageSize))).results().get(0);
     progress.exclude(System.nanoTime() - t0);
     boolean better = averagesWin(averaged, trained);
     progress.message(String.format(Locale.ROOT, "final weights: held-out accuracy %.4f (VAL@FAR=1e-3 %.4f) with the "
