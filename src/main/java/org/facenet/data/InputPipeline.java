@@ -62,8 +62,7 @@ public final class InputPipeline implements AutoCloseable {
   /**
    * A pipeline that keeps the decoded images in {@code cache} (null: none; it may outlive the pipeline and serve the
    * next one of the same data set): each file is then read and decoded once and later batches only resample the
-   * cached pixels ({@link CropFlip} for a crop and flip, TensorFlow's ops for a rotation or the centre square), to the
-   * same floats as without it.
+   * cached pixels with the same TensorFlow ops, to the same floats as without it.
    */
   public InputPipeline(ImageDataset dataset, BatchSampler sampler, int imageSize, Augmentation augmentation, int threads,
       int prefetch, long seed, long maxImagePixels, DecodedImageCache cache, Consumer<String> warnings) {
@@ -194,9 +193,7 @@ public final class InputPipeline implements AutoCloseable {
     TensorFlowImageDecoder.ViewChooser view = (w, h) -> augmentation.sample(w, h, r);
     DecodedImage kept = cache == null ? null : cache.get(index);
     if (kept != null) {
-      Augmentation.View v = augmentation.sample(kept.width(), kept.height(), r);
-      if (CropFlip.handles(v, kept.width(), kept.height())) CropFlip.render(kept, v, imageSize, out, 0);
-      else decoder.renderInto(file, kept, out, 0, (w, h) -> v);
+      decoder.renderInto(file, kept, out, 0, view);
     } else if (cache == null || cache.streaming()) {
       decoder.decodeInto(file, out, 0, view);
     } else {
