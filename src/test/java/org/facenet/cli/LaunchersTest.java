@@ -138,4 +138,26 @@ class LaunchersTest {
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("unknown loss 'nope'"), unknown.err());
   }
+
+  @Test
+  void lossTablePinsThePlainRecipeAndLetsTheUsersOptionsReplaceItsOwn() throws Exception {
+    // facenet-train takes an option once: the budget's --max-epochs 4 must give way to the user's, not be repeated
+    Path java = dir.resolve("args-java");
+    Files.writeString(java, "#!/usr/bin/env bash\ncase \" $* \" in *' --version '*) exit 0 ;; esac\n"
+        + "echo \"args: $*\"\nexit 7\n");
+    Files.setPosixFilePermissions(java, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_EXECUTE));
+    Path jar = Files.createFile(dir.resolve("facenet-java.jar"));
+    Files.createDirectory(dir.resolve("lib"));
+    Run r = run(Map.of("FACENET_JAVA", java.toString(), "FACENET_JAR", jar.toString(), "LOSSES", "cosface",
+        "OUT", dir.resolve("out").toString()), "tools/loss-table", "--max-epochs", "2", "--margin-warmup-fraction=0.3");
+    assertEquals(0, r.exit(), r.err());
+    String row = r.out().lines().filter(l -> l.startsWith("| cosface | failed: args: ")).findFirst().orElseThrow(
+        () -> new AssertionError(r.out()));
+    assertTrue(row.contains(" --loss cosface "), row);
+    assertTrue(row.contains(" --width 0.25 ") && row.contains(" --lr-schedule constant --warmup-fraction 0 "), row);
+    assertTrue(row.contains(" --moving-average-decay 0 "), row);
+    assertTrue(row.contains(" --max-epochs 2 ") && !row.contains("--max-epochs 4"), row);
+    assertTrue(row.contains(" --margin-warmup-fraction=0.3") && !row.contains("--margin-warmup-fraction 0 "), row);
+  }
 }
