@@ -288,7 +288,7 @@ public final class Trainer {
                 msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
           }
           if (validation != null && (config.evalEvery() > 0 && step % config.evalEvery() == 0 || step == total)) {
-            SessionSteps.validate(session, g, validation, step, events, progress);
+            SessionSteps.validate(session, g, validation, step, schedule.marginFactor(step - 1), events, progress);
           }
           if (step % config.checkpointEvery() == 0 || step == total) {
             if (distribution.isChief()) lastCheckpoint = checkpoints.save(session, step);
