@@ -10,24 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.facenet.data.DecodedImageCache;
 import org.facenet.train.ImageCacheSettings;
-import org.facenet.train.TrainerTest;
+import org.facenet.train.TinyDatasetFixture;
 import org.facenet.train.TrainingConfig;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** facenet-train's flags: ranges, the --data preset's recipe, and what --resume does with settings given again. */
-class TrainCommandTest {
-
-  @TempDir
-  static Path dir;
-
-  static Path data;
-
-  @BeforeAll
-  static void data() throws Exception {
-    data = TrainerTest.tinyDataset(dir.resolve("data"));
-  }
+class TrainCommandTest extends TinyDatasetFixture {
 
   private static String[] tiny(String runName, String... more) {
     List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--models-dir",
