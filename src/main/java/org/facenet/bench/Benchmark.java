@@ -48,8 +48,14 @@ public final class Benchmark {
   /** {@link #run(ModelSpec, String, int, int, int, int)} with both sessions at {@code precision}. */
   public static Row run(ModelSpec spec, String loss, int batch, int warmup, int steps, int threads,
       Precision precision) {
+    return train(spec, loss, batch, warmup, steps, threads, precision,
+        embed(spec, batch, warmup, steps, threads, precision));
+  }
+
+  /** The training step's row, with {@code embedImagesPerSecond} measured elsewhere ({@link #embed}, e.g. another process). */
+  public static Row train(ModelSpec spec, String loss, int batch, int warmup, int steps, int threads,
+      Precision precision, double embedImagesPerSecond) {
     double train;
-    double gflops;
     long params;
     float[] pixels = randomPixels(batch, spec.imageSize());
     int classes = 100;
@@ -69,8 +75,12 @@ public final class Benchmark {
         }
       });
     }
-    gflops = flops(spec) / 1e9;
-    double embed;
+    return new Row(spec.backbone(), spec.imageSize(), batch, train, embedImagesPerSecond, flops(spec) / 1e9, params);
+  }
+
+  /** Images/s of the graph facenet-embed runs (the exported tower, batch norms folded) at {@code precision}. */
+  public static double embed(ModelSpec spec, int batch, int warmup, int steps, int threads, Precision precision) {
+    float[] pixels = randomPixels(batch, spec.imageSize());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       int size = spec.imageSize();
@@ -80,14 +90,13 @@ public final class Benchmark {
           Layers.BatchNormConfig.FACENET), in, spec).embeddings();
       try (Session s = SessionOptions.open(g, threads, false, precision); TFloat32 x = images(pixels, batch, size)) {
         s.initialize();
-        embed = time(warmup, steps, batch, () -> {
+        return time(warmup, steps, batch, () -> {
           try (Result r = s.runner().feed(in, x).fetch(out).run()) {
             return r.size();
           }
         });
       }
     }
-    return new Row(spec.backbone(), spec.imageSize(), batch, train, embed, gflops, params);
   }
 
   /**

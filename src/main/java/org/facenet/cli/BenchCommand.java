@@ -11,8 +11,11 @@ import picocli.CommandLine.Option;
 
 /** {@code facenet bench}: training and embedding images/s for a configuration. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Measure training and embedding throughput (images/s, warm-up excluded) on random pixels and print a "
-        + "markdown table for docs/benchmarks.md.")
+    description = {"Measure training and embedding throughput (images/s, warm-up excluded) on random pixels and print a "
+        + "markdown table for docs/benchmarks.md.",
+        "Run by tools/facenet, training is measured as facenet-train runs (TensorFlow's oneDNN kernels, "
+        + "TF_ENABLE_ONEDNN_OPTS=1) and embedding in a second JVM as facenet-embed runs (as TensorFlow chooses); "
+        + "a TF_ENABLE_ONEDNN_OPTS of your own applies to both, in one JVM."})
 final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -67,6 +70,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "Instead: MTCNN face detection time on PHOTO (median of --steps after --warmup).")
   java.nio.file.Path detect;
 
+  /**
+   * Set to 1 by tools/facenet when it turned TensorFlow's oneDNN kernels on for the training measurements (as it does
+   * for facenet-train): the embedding measurements then run in a second JVM without that setting, as facenet-embed runs.
+   */
+  static final String EMBED_APART = "FACENET_BENCH_EMBED_APART";
+
+  @Option(names = "--embed-only", hidden = true, description = "Print only the embedding rates, one line a model.")
+  boolean embedOnly;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (detect != null) {
@@ -76,17 +91,36 @@ final class BenchCommand implements Callable<Integer> {
     List<Benchmark.Row> rows = new ArrayList<>();
     Preset preset = syntheticPreset ? Preset.SYNTHETIC : Preset.DATA;
     Precision p = precision.get();
-    if (p != Precision.FLOAT32) System.out.println("precision: " + p);
+    List<org.facenet.nn.ModelSpec> specs = new ArrayList<>();
     if (allBackbones) {
       for (String name : org.facenet.nn.Backbones.names()) {
         model.backbone = name;
         model.imageSize = null;
-        rows.add(Benchmark.run(model.toSpec(Preset.DATA.withImageSize(null)), loss, batch, warmup, steps, threads, p));
+        specs.add(model.toSpec(Preset.DATA.withImageSize(null)));
+      }
+    } else {
+      specs.add(model.toSpec(preset));
+    }
+    if (embedOnly) {
+      for (org.facenet.nn.ModelSpec m : specs) {
+        System.out.println("embed_images_per_second=" + Benchmark.embed(m, batch, warmup, steps, threads, p));
+      }
+      return 0;
+    }
+    if (p != Precision.FLOAT32) System.out.println("precision: " + p);
+    List<Double> embedRates = "1".equals(System.getenv(EMBED_APART)) ? embedInAnotherProcess(specs.size()) : null;
+    if (embedRates != null) {
+      System.out.println("oneDNN: training with TF_ENABLE_ONEDNN_OPTS=1 (as tools/facenet trains); embedding in a second "
+          + "JVM as TensorFlow chooses (as facenet-embed runs)");
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      org.facenet.nn.ModelSpec m = specs.get(i);
+      rows.add(embedRates == null ? Benchmark.run(m, loss, batch, warmup, steps, threads, p)
+          : Benchmark.train(m, loss, batch, warmup, steps, threads, p, embedRates.get(i)));
+      if (allBackbones) {
         System.out.print(Benchmark.table(rows.subList(rows.size() - 1, rows.size())).lines().skip(2)
             .reduce("", (a, b) -> a + b + "\n"));
       }
-    } else {
-      rows.add(Benchmark.run(model.toSpec(preset), loss, batch, warmup, steps, threads, p));
     }
     System.out.print(Benchmark.table(rows));
     if (data != null) {
@@ -121,5 +155,37 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf("machine: %d cores visible to the JVM, %s %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"));
     return 0;
+  }
+
+  /**
+   * The embedding rates of this command's models measured by this command again with {@code --embed-only} in a second
+   * JVM (same java, class path and JVM options) whose environment has no TF_ENABLE_ONEDNN_OPTS: TensorFlow reads it
+   * once, when its library loads, so one process cannot measure training with oneDNN and embedding without.
+   */
+  private List<Double> embedInAnotherProcess(int models) throws java.io.IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FacenetCommand.class.getName()));
+    cmd.addAll(spec.commandLine().getParseResult().originalArgs());
+    cmd.add("--embed-only");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().remove("TF_ENABLE_ONEDNN_OPTS");
+    pb.environment().remove(EMBED_APART);
+    Process child = pb.start();
+    child.getOutputStream().close();
+    List<Double> rates = new ArrayList<>();
+    try (java.io.BufferedReader r = new java.io.BufferedReader(
+        new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.startsWith("embed_images_per_second=")) rates.add(Double.parseDouble(line.substring(line.indexOf('=') + 1)));
+      }
+    }
+    int exit = child.waitFor();
+    if (exit != 0 || rates.size() != models) {
+      throw new IllegalStateException("the embedding measurement's JVM exited with " + exit + " after " + rates.size()
+          + " of " + models + " rates: " + cmd);
+    }
+    return rates;
   }
 }

@@ -30,6 +30,11 @@ final class ImageCacheOption {
     return megabytes == null ? 0 : Math.multiplyExact(megabytes, 1_000_000L);
   }
 
+  /** The settings a training run saves in run.properties. */
+  org.facenet.train.ImageCacheSettings settings() {
+    return new org.facenet.train.ImageCacheSettings(mode, megabytes == null ? 0 : megabytes);
+  }
+
   static final class ModeConverter implements ITypeConverter<DecodedImageCache.Mode> {
     @Override
     public DecodedImageCache.Mode convert(String value) {

@@ -290,7 +290,6 @@ final class TrainCommand implements Callable<Integer> {
     try (SignalStop stop = SignalStop.install()) {
       Trainer trainer = new Trainer(System.out, ProgressDisplay.stdoutIsTerminal(), stop, distribution)
           .maxImagePixels(imageLimit.get())
-          .imageCache(imageCache.mode(), imageCache.limitBytes())
           .withFineTuning(new FineTuning(pretrainedModel, trainScopes, parent != null && parent.verbose))
           .withSchedule(schedule());
       if (resume != null) {
@@ -392,6 +391,7 @@ final class TrainCommand implements Callable<Integer> {
         checkpointEvery, pairsFile, pairsRoot, threads, inputThreads, peoplePerBatch, imagesPerPerson, xla,
         evalEvery != null ? evalEvery : steps, precision.get(), new FacenetRecipe(
             movingAverageDecay != null ? movingAverageDecay : recipe.movingAverageDecay(),
-            learningRateDecayEpochs, learningRateDecayFactor, validationSetSplitRatio, minImagesPerClassForValidation));
+            learningRateDecayEpochs, learningRateDecayFactor, validationSetSplitRatio, minImagesPerClassForValidation),
+        imageCache.settings());
   }
 }

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * What {@code --resume RUN} does with settings given again: those that only steer the rest of the run (the learning
- * rate or its schedule, the epochs, the evaluations, the checkpoint interval, threads, precision) take the new value,
+ * rate or its schedule, the epochs, the evaluations, the checkpoint interval, threads, precision, the image cache) take the new value,
  * said in one line each ("learning_rate 0.05 -> 0.01") and recorded in run.properties; those that fix the graph, the
  * data or the sampling (backbone, image size, embedding size, width, depth, loss and its options, standardisation,
  * data folder, optimizer, batch, seed, moving average, validation split, ...) cannot change, and asking for another
@@ -24,7 +24,7 @@ public record ResumeSettings(TrainingConfig config, List<String> changes) {
   /** The run.properties keys that may change on resume. */
   public static final Set<String> CHANGEABLE = Set.of("learning_rate", "learning_rate_schedule_file", "max_epochs",
       "learning_rate_decay_epochs", "learning_rate_decay_factor", "eval_every", "pairs_file", "pairs_dir",
-      "checkpoint_every", "tf_threads", "input_threads", "precision", "xla");
+      "checkpoint_every", "tf_threads", "input_threads", "precision", "xla", "cache_images", "cache_memory");
 
   /**
    * {@code saved} with {@code asked} (run.properties entries the user gave again) applied; an

@@ -67,11 +67,14 @@ final class SessionSteps {
     }
   }
 
-  /** The validation split's loss and diagnostics, printed and written to TensorBoard as validation/*. */
-  static void validate(Session session, TrainingGraph g, ValidationSet validation, long step,
+  /**
+   * The validation split's loss and diagnostics at {@code marginFactor} (the margin the last training step used),
+   * printed and written to TensorBoard as validation/*.
+   */
+  static void validate(Session session, TrainingGraph g, ValidationSet validation, long step, double marginFactor,
       TensorBoardWriter events, ProgressDisplay progress) throws InterruptedException {
     long t0 = System.nanoTime();
-    Map<String, Double> values = validation.evaluate(session, g.validation);
+    Map<String, Double> values = validation.evaluate(session, g.validation, marginFactor);
     long elapsed = System.nanoTime() - t0;
     progress.exclude(elapsed);
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %d: validation", step));

@@ -40,8 +40,6 @@ public final class Trainer {
   private final StopRequest stop;
   private final Distribution distribution;
   private long maxImagePixels = org.facenet.data.ImageHeader.DEFAULT_MAX_PIXELS;
-  private org.facenet.data.DecodedImageCache.Mode cacheMode = org.facenet.data.DecodedImageCache.Mode.AUTO;
-  private long cacheLimitBytes;
   private FineTuning fineTuning = FineTuning.NONE;
   private ScheduleOptions scheduleOptions = ScheduleOptions.NONE;
   private BudgetPlan plan;
@@ -67,13 +65,6 @@ public final class Trainer {
   /** Training images of more than {@code n} pixels are skipped, named and counted ({@code --max-image-pixels}). */
   public Trainer maxImagePixels(long n) {
     this.maxImagePixels = n;
-    return this;
-  }
-
-  /** The decoded training images kept in memory ({@code --cache-images}, {@code --cache-memory}; 0: the default). */
-  public Trainer imageCache(org.facenet.data.DecodedImageCache.Mode mode, long limitBytes) {
-    this.cacheMode = mode;
-    this.cacheLimitBytes = limitBytes;
     return this;
   }
 
@@ -236,7 +227,8 @@ public final class Trainer {
       try (TensorBoardWriter events = distribution.isChief() ? new TensorBoardWriter(runDir) : TensorBoardWriter.discarding();
           InputPipeline input = new InputPipeline(dataset, sampler, config.model().imageSize(), config.augmentation(),
           config.inputThreads(), 4, config.seed() + step, maxImagePixels,
-          org.facenet.data.DecodedImageCache.create(cacheMode, dataset.images().size(), cacheLimitBytes),
+          org.facenet.data.DecodedImageCache.create(config.imageCache().mode(), dataset.images().size(),
+              config.imageCache().limitBytes()),
           msg -> progress.message("warning: " + msg));
           ValidationSet validation = inputs.validation() == null || !distribution.isChief() ? null : new ValidationSet(inputs.validation(),
               config.model().imageSize(), config.batchSize(), config.seed(), msg -> progress.message("warning: " + msg))) {
@@ -288,7 +280,7 @@ public final class Trainer {
                 msg -> { if (warned.add(msg)) progress.message("warning: " + msg); });
           }
           if (validation != null && (config.evalEvery() > 0 && step % config.evalEvery() == 0 || step == total)) {
-            SessionSteps.validate(session, g, validation, step, events, progress);
+            SessionSteps.validate(session, g, validation, step, schedule.marginFactor(step - 1), events, progress);
           }
           if (step % config.checkpointEvery() == 0 || step == total) {
             if (distribution.isChief()) lastCheckpoint = checkpoints.save(session, step);

@@ -34,12 +34,13 @@ import org.facenet.nn.ModelSpec;
  * @param precision        arithmetic of the training session's convolutions and matrix products (variables, their
  *                         updates and the exported model stay float32)
  * @param recipe           facenet's moving average of the weights, staircase decay and validation split
+ * @param imageCache       the decoded training images kept in memory (a performance setting)
  */
 public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
     OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
     long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
     int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery, Precision precision,
-    FacenetRecipe recipe) {
+    FacenetRecipe recipe, ImageCacheSettings imageCache) {
 
   /** Settings without facenet's moving average, decay schedule and validation split. */
   public TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
@@ -51,8 +52,20 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
         peoplePerBatch, imagesPerPerson, xla, evalEvery, precision, FacenetRecipe.NONE);
   }
 
+  /** Settings with the image cache's default ({@link ImageCacheSettings#DEFAULT}). */
+  public TrainingConfig(ModelSpec model, String loss, LossOptions lossOptions, Path dataDir, int minImagesPerClass,
+      OptimizerKind optimizer, double learningRate, Path scheduleFile, int maxEpochs, int epochSize, int batchSize,
+      long seed, Augmentation augmentation, int checkpointEvery, Path pairsFile, Path pairsDir, int tfThreads,
+      int inputThreads, int peoplePerBatch, int imagesPerPerson, boolean xla, int evalEvery, Precision precision,
+      FacenetRecipe recipe) {
+    this(model, loss, lossOptions, dataDir, minImagesPerClass, optimizer, learningRate, scheduleFile, maxEpochs,
+        epochSize, batchSize, seed, augmentation, checkpointEvery, pairsFile, pairsDir, tfThreads, inputThreads,
+        peoplePerBatch, imagesPerPerson, xla, evalEvery, precision, recipe, ImageCacheSettings.DEFAULT);
+  }
+
   public TrainingConfig {
     java.util.Objects.requireNonNull(recipe, "recipe");
+    java.util.Objects.requireNonNull(imageCache, "imageCache");
     if (maxEpochs < 1) throw new IllegalArgumentException("--max-epochs must be >= 1, got " + maxEpochs);
     if (epochSize < 1) throw new IllegalArgumentException("--epoch-size must be >= 1, got " + epochSize);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
@@ -154,6 +167,7 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
     p.setProperty("eval_every", Integer.toString(evalEvery));
     p.setProperty("precision", precision.name());
     p.putAll(recipe.toProperties());
+    imageCache.put(p);
     return p;
   }
 
@@ -197,7 +211,8 @@ public record TrainingConfig(ModelSpec model, String loss, LossOptions lossOptio
           Integer.parseInt(p.getProperty("input_threads")), Integer.parseInt(p.getProperty("people_per_batch")),
           Integer.parseInt(p.getProperty("images_per_person")), Boolean.parseBoolean(p.getProperty("xla", "false")),
           Integer.parseInt(p.getProperty("eval_every", "0")),
-          Precision.valueOf(p.getProperty("precision", Precision.FLOAT32.name())), FacenetRecipe.load(p));
+          Precision.valueOf(p.getProperty("precision", Precision.FLOAT32.name())), FacenetRecipe.load(p),
+          ImageCacheSettings.load(p));
     }
   }
 }

@@ -172,7 +172,8 @@ public final class TrainingGraph implements AutoCloseable {
           Placeholder.shape(Shape.of(-1, s, s, 3)));
       Operand<TFloat32> evalEmbeddings = tf.withName("eval_embeddings").identity(EmbeddingModel.build(
           Layers.tower(store, false, 0f, Layers.BatchNormConfig.FACENET), evalImages, spec).embeddings());
-      ValidationTower validationTower = validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses) : null;
+      ValidationTower validationTower = validation ? ValidationTower.build(tf, store, spec, lossFunction, numClasses, marginFactor)
+          : null;
 
       List<Replica> replicas = new ArrayList<>(List.of(first));
       List<Op> trainDeps = new ArrayList<>(List.of(averages != null ? averages.update() : applied));

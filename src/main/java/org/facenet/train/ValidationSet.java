@@ -33,14 +33,14 @@ final class ValidationSet implements AutoCloseable {
     return images;
   }
 
-  /** One pass over every image: the image-weighted mean of each output of {@code tower}. */
-  Map<String, Double> evaluate(Session session, ValidationTower tower) throws InterruptedException {
+  /** One pass over every image: the image-weighted mean of each output of {@code tower}, at {@code marginFactor}. */
+  Map<String, Double> evaluate(Session session, ValidationTower tower, double marginFactor) throws InterruptedException {
     Map<String, Double> sums = new LinkedHashMap<>();
     long n = 0;
     for (int b = 0; b < batches; b++) {
       Batch batch = input.next();
       int size = batch.size;
-      tower.evaluate(session, batch).forEach((k, v) -> sums.merge(k, v * size, Double::sum));
+      tower.evaluate(session, batch, marginFactor).forEach((k, v) -> sums.merge(k, v * size, Double::sum));
       n += size;
     }
     long total = n;

@@ -122,6 +122,23 @@ class LaunchersTest {
   }
 
   @Test
+  void benchMeasuresTrainingWithOneDnnAsTrainingRunsAndEmbeddingApartUnlessTheUserSetsIt() throws Exception {
+    Path java = dir.resolve("env-java");
+    Files.writeString(java, "#!/usr/bin/env bash\n"
+        + "echo \"onednn=${TF_ENABLE_ONEDNN_OPTS-unset} apart=${" + BenchCommand.EMBED_APART + "-unset}\"\n");
+    Files.setPosixFilePermissions(java, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_EXECUTE));
+    Map<String, String> env = new java.util.HashMap<>(Map.of("FACENET_JAVA", java.toString(),
+        "FACENET_JAR", dir.resolve("facenet-java.jar").toString()));
+    assertEquals("onednn=1 apart=1\n", run(env, "tools/facenet", "bench", "--synthetic-preset").out());
+    assertEquals("onednn=1 apart=1\n", run(env, "tools/facenet", "--verbose", "bench").out());
+    // detection has no embedding measurement: the whole process with oneDNN, as detect runs
+    assertEquals("onednn=1 apart=unset\n", run(env, "tools/facenet", "bench", "--detect", "x.jpg").out());
+    env.put("TF_ENABLE_ONEDNN_OPTS", "0"); // the user's own setting wins, for every measurement
+    assertEquals("onednn=0 apart=unset\n", run(env, "tools/facenet", "bench").out());
+  }
+
+  @Test
   void lossTableHasAHelpAndChecksItsArguments() throws Exception {
     Run help = run(Map.of(), "tools/loss-table", "--help");
     assertEquals(0, help.exit(), help.err());

@@ -8,24 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.facenet.train.TrainerTest;
+import org.facenet.data.DecodedImageCache;
+import org.facenet.train.ImageCacheSettings;
+import org.facenet.train.TinyDatasetFixture;
 import org.facenet.train.TrainingConfig;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** facenet-train's flags: ranges, the --data preset's recipe, and what --resume does with settings given again. */
-class TrainCommandTest {
-
-  @TempDir
-  static Path dir;
-
-  static Path data;
-
-  @BeforeAll
-  static void data() throws Exception {
-    data = TrainerTest.tinyDataset(dir.resolve("data"));
-  }
+class TrainCommandTest extends TinyDatasetFixture {
 
   private static String[] tiny(String runName, String... more) {
     List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--models-dir",
@@ -54,14 +44,15 @@ class TrainCommandTest {
 
   @Test
   void resumeHonoursAndRecordsTheSettingsThatMayChangeAndRefusesTheOthersNamingThem() throws Exception {
-    CommandsTest.Run first = CommandsTest.run(tiny("resume"));
+    CommandsTest.Run first = CommandsTest.run(tiny("resume", "--cache-images", "off"));
     assertEquals(0, first.exit(), first.err());
     Path run = dir.resolve("models/resume");
     TrainingConfig before = TrainingConfig.load(run.resolve("run.properties"));
     assertEquals(5e-4f, before.lossOptions().prelogitsNormFactor(), "--data runs use facenet's published 5e-4");
+    assertEquals(new ImageCacheSettings(DecodedImageCache.Mode.OFF, 0), before.imageCache(), "--cache-images is saved");
 
     CommandsTest.Run refused = CommandsTest.run("train", "--resume", run.toString(), "--backbone", "resnet18",
-        "--embedding-size", "32", "--loss", "arcface", "--learning-rate", "0.001");
+        "--embedding-size", "32", "--loss", "arcface", "--learning-rate", "0.001", "--cache-images", "on");
     assertEquals(2, refused.exit(), refused.out());
     assertTrue(refused.err().contains("cannot change: backbone resnet18 (the run has inception-resnet-v1), "
         + "embedding_size 32 (the run has 16), loss arcface (the run has softmax)"), refused.err());
@@ -70,8 +61,12 @@ class TrainCommandTest {
     // the same values as the run's are no change
     CommandsTest.Run resumed = CommandsTest.run("train", "--resume", run.toString(), "--learning-rate", "0.001",
         "--max-epochs", "2", "--checkpoint-every", "2", "--backbone", "inception-resnet-v1", "--embedding-size", "16",
-        "--no-export");
+        "--cache-images", "on", "--cache-memory", "50", "--no-export");
     assertEquals(0, resumed.exit(), resumed.err());
+    // the image cache is a performance setting, as the threads: it may change, and is said and recorded
+    assertTrue(resumed.out().contains("resume: cache_images off -> on"), resumed.out());
+    assertTrue(resumed.out().contains("resume: cache_memory none -> 50"), resumed.out());
+    assertFalse(resumed.err().contains("--cache-images has no effect"), resumed.err());
     assertTrue(resumed.out().contains("resume: learning_rate 0.01 -> 0.001"), resumed.out());
     assertTrue(resumed.out().contains("resume: max_epochs 1 -> 2"), resumed.out());
     assertTrue(resumed.out().contains("resume: checkpoint_every 500 -> 2"), resumed.out());
@@ -82,6 +77,7 @@ class TrainCommandTest {
     assertEquals(0.001, after.learningRate());
     assertEquals(2, after.maxEpochs());
     assertEquals(2, after.checkpointEvery());
+    assertEquals(new ImageCacheSettings(DecodedImageCache.Mode.ON, 50), after.imageCache());
     assertTrue(Files.isDirectory(run.resolve("checkpoints/step-00000008")), "checkpoints every 2 steps now");
   }
 

@@ -15,26 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.facenet.train.SignalStop;
-import org.facenet.train.TrainerTest;
-import org.junit.jupiter.api.BeforeAll;
+import org.facenet.train.TinyDatasetFixture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * facenet-train in a process of its own, as a user runs it, stopped by SIGINT (a checkpoint at the current step,
  * exit 130, a message saying how to resume) and by kill -9 (the next --resume starts from the last whole checkpoint).
  */
-class TrainInterruptTest {
-
-  @TempDir
-  static Path dir;
-
-  static Path data;
-
-  @BeforeAll
-  static void data() throws Exception {
-    data = TrainerTest.tinyDataset(dir.resolve("data"));
-  }
+class TrainInterruptTest extends TinyDatasetFixture {
 
   /** A tiny model with a step count that would take hours. */
   private static List<String> tinyTraining(String runName, int checkpointEvery) {

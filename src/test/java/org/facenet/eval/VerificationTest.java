@@ -333,9 +333,9 @@ class VerificationTest {
 
     @Test
     void foldsFollowSklearnKFold() {
-        assertArrayEquals(new int[] {0, 4, 7, 10}, Verification.foldStarts(10, 3));
-        assertArrayEquals(new int[] {0, 11, 22, 33, 43, 53, 63, 73, 83, 93, 103}, Verification.foldStarts(103, 10));
-        assertArrayEquals(new int[] {0, 1, 2}, Verification.foldStarts(2, 2));
+        assertArrayEquals(new int[] {0, 4, 7, 10}, FoldMetrics.foldStarts(10, 3));
+        assertArrayEquals(new int[] {0, 11, 22, 33, 43, 53, 63, 73, 83, 93, 103}, FoldMetrics.foldStarts(103, 10));
+        assertArrayEquals(new int[] {0, 1, 2}, FoldMetrics.foldStarts(2, 2));
     }
 
     @Test

@@ -29,6 +29,25 @@ class ResumeSettingsTest {
   }
 
   @Test
+  void theImageCacheIsSavedLoadedAndMayChangeAsThePerformanceSettingsMay() throws Exception {
+    TrainingConfig saved = TrainerTest.config(dir, 2, 0.05, OptimizerKind.ADAM)
+        .withChanges(Map.of("cache_images", "off"));
+    assertEquals(new ImageCacheSettings(org.facenet.data.DecodedImageCache.Mode.OFF, 0), saved.imageCache());
+    Path file = dir.resolve("run.properties");
+    saved.save(file);
+    assertEquals(saved, TrainingConfig.load(file));
+    ResumeSettings r = ResumeSettings.reconcile(saved, Map.of("cache_images", "on", "cache_memory", "64",
+        "tf_threads", "2"));
+    assertEquals(List.of("cache_images off -> on", "cache_memory none -> 64", "tf_threads 0 -> 2"), r.changes());
+    assertEquals(new ImageCacheSettings(org.facenet.data.DecodedImageCache.Mode.ON, 64), r.config().imageCache());
+    assertEquals(64_000_000L, r.config().imageCache().limitBytes());
+    // a run written before the setting: auto, the default limit
+    java.util.Properties old = saved.toProperties();
+    old.remove("cache_images");
+    assertEquals(ImageCacheSettings.DEFAULT, TrainingConfig.fromProperties(old).imageCache());
+  }
+
+  @Test
   void aNewConstantRateReplacesTheSchedule() throws Exception {
     Path schedule = Files.writeString(dir.resolve("s.txt"), "0: 0.1\n");
     TrainingConfig saved = TrainerTest.config(dir, 2, 0.05, OptimizerKind.ADAM)

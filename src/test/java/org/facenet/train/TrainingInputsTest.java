@@ -13,22 +13,10 @@ import java.util.Map;
 import org.facenet.nn.BackboneConfig;
 import org.facenet.nn.ModelSpec;
 import org.facenet.nn.Standardization;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every input is checked before the run folder is created: a failed start leaves nothing, a retry works. */
-class TrainingInputsTest {
-
-  @TempDir
-  static Path dir;
-
-  static Path data;
-
-  @BeforeAll
-  static void data() throws Exception {
-    data = TrainerTest.tinyDataset(dir.resolve("data"));
-  }
+class TrainingInputsTest extends TinyDatasetFixture {
 
   private static TrainingConfig tiny() {
     return TrainerTest.config(data, 1, 0.01, OptimizerKind.ADAM);
