@@ -2,7 +2,9 @@ package org.facenet.train;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -55,7 +57,7 @@ public final class PlacedGradients {
     List<String[]> dys = new ArrayList<>();
     GraphDef.Builder added = GraphDef.newBuilder().setVersions(before.getVersions());
     try (Graph scratch = new Graph()) {
-      scratch.importGraphDef(before);
+      scratch.importGraphDef(ancestors(before, y, xs));
       Output<?>[] x = new Output<?>[xs.size()];
       for (int i = 0; i < x.length; i++) x[i] = same(scratch, xs.get(i).asOutput());
       Output<?>[] dy = scratch.addGradients(prefix, new Output<?>[] {same(scratch, y.asOutput())}, x, null);
@@ -69,6 +71,31 @@ public final class PlacedGradients {
     List<Output<?>> out = new ArrayList<>();
     for (String[] d : dys) out.add(graph.operationOrThrow(d[0]).output(Integer.parseInt(d[1])));
     return out;
+  }
+
+  /**
+   * The nodes of {@code def} that {@code y} and {@code xs} depend on (data and control inputs), all the gradients can
+   * involve: the scratch graph needs no other (the other replicas, the evaluation towers).
+   */
+  static GraphDef ancestors(GraphDef def, Operand<?> y, List<? extends Operand<?>> xs) {
+    Map<String, NodeDef> byName = new HashMap<>();
+    for (NodeDef n : def.getNodeList()) byName.put(n.getName(), n);
+    Set<String> keep = new HashSet<>();
+    ArrayDeque<String> todo = new ArrayDeque<>();
+    todo.add(y.op().name());
+    for (Operand<?> x : xs) todo.add(x.op().name());
+    while (!todo.isEmpty()) {
+      String name = todo.pop();
+      if (!keep.add(name)) continue;
+      for (String input : byName.get(name).getInputList()) {
+        String source = input.startsWith("^") ? input.substring(1) : input;
+        int colon = source.lastIndexOf(':');
+        todo.add(colon < 0 ? source : source.substring(0, colon));
+      }
+    }
+    GraphDef.Builder out = def.toBuilder().clearNode();
+    for (NodeDef n : def.getNodeList()) if (keep.contains(n.getName())) out.addNode(n);
+    return out.build();
   }
 
   /** {@code o}'s output of the same name in {@code g}. */
