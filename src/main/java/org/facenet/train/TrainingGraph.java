@@ -162,7 +162,7 @@ public final class TrainingGraph implements AutoCloseable {
           : tf.withSubScope("split").split(tf.constant(0), labels, (long) n).output();
       Replica first = replica(devices.isEmpty() ? tf : tf.withDevice(devices.get(0)), "", c,
           imageSlices.get(0), labelSlices.get(0), gradients.apply(0),
-          syncBatchNorm.apply(0), n == 1 ? "total_loss" : null, null);
+          syncBatchNorm.apply(0), n == 1 ? "total_loss" : null, null, n == 1 ? null : devices.get(0).toString());
       VariableStore store = first.store();
       Op applied = tf.withControlDependencies(first.deps()).noOp();
       MovingAverages averages = movingAverageDecay > 0
@@ -182,7 +182,7 @@ public final class TrainingGraph implements AutoCloseable {
         for (int r = 1; r < n; r++) {
           Replica rep = replica(tf.withDevice(devices.get(r)).withSubScope("replica_" + r), "replica_" + r, c,
               imageSlices.get(r), labelSlices.get(r), gradients.apply(r),
-              syncBatchNorm.apply(r), null, first.trainable());
+              syncBatchNorm.apply(r), null, first.trainable(), devices.get(r).toString());
           replicas.add(rep);
           trainDeps.addAll(rep.deps());
         }
@@ -216,11 +216,13 @@ public final class TrainingGraph implements AutoCloseable {
   /**
    * A training tower on {@code tf} (its device) with its own variables under {@code prefix} ("" for the plain
    * names): loss, gradients through {@code gradients}, optimizer update, batch-norm and loss updates. A replica other
-   * than the first trains the copies of {@code firstTrainable}.
+   * than the first trains the copies of {@code firstTrainable}. With a {@code device} (several replicas) the gradient
+   * ops are on it ({@link PlacedGradients}: {@code tf.gradients} would leave them on the default device); without one
+   * (one replica) they are {@code tf.gradients}'s.
    */
   private static Replica replica(Ops tf, String prefix, Context c, Operand<TFloat32> images, Operand<TInt32> labels,
       GradientTransform gradients, Optional<CrossReplicaSum> syncBatchNorm, String totalName,
-      List<VariableStore.Entry> firstTrainable) {
+      List<VariableStore.Entry> firstTrainable, String device) {
     ModelSpec spec = c.spec();
     VariableStore store = new VariableStore(tf, c.seed());
     Layers layers = syncBatchNorm.isPresent()
@@ -239,9 +241,13 @@ public final class TrainingGraph implements AutoCloseable {
         : firstTrainable.stream().map(e -> store.entry(prefix + "/" + e.path())).toList();
     List<Operand<?>> xs = new ArrayList<>();
     for (VariableStore.Entry e : trainable) xs.add(e.read());
-    var grads = tf.gradients(total, xs);
     List<Output<?>> dys = new ArrayList<>();
-    for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
+    if (device == null) {
+      var grads = tf.gradients(total, xs);
+      for (int i = 0; i < trainable.size(); i++) dys.add(grads.dy(i));
+    } else {
+      dys.addAll(PlacedGradients.of(tf, total, xs, device));
+    }
     dys = gated(tf, gradients.apply(tf, dys));
 
     List<Op> deps = new ArrayList<>(c.optimizer().apply(tf, store, trainable, dys, c.lr(), c.step()));

@@ -25,16 +25,20 @@ import org.facenet.train.TrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.DeviceSpec;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
  * {@code --replicas}: the trainer's training graph with two replicas on two CPU devices of one session (the tiny
  * Inception-ResNet-v1, softmax, SGD, no dropout, --sync-batch-norm so that the two halves' batch norms see the whole
- * batch's moments): one step on a batch is one step of one replica on the same batch (to 1e-5 at every parameter); after three steps
+ * batch's moments): each replica's backward pass is on its own device, as built and when run ({@link
+ * GradientPlacement}); one step on a batch is one step of one replica on the same batch (to 1e-5 at every parameter);
+ * after three steps
  * the two
  * replicas' variables (weights and moving statistics) are identical; the checkpoint holds replica 0's
  * variables only, under the plain names, so a 2-replica checkpoint restores into a 1-replica graph and back.
@@ -52,6 +56,11 @@ class ReplicasTest {
   }
 
   static void step(Session s, TrainingGraph g, long seed) {
+    step(s, g, seed, false).close();
+  }
+
+  /** One step; with {@code trace}, with FULL_TRACE step stats (the result holds them). */
+  static Result step(Session s, TrainingGraph g, long seed, boolean trace) {
     Random r = new Random(seed);
     float[] pixels = new float[BATCH * 75 * 75 * 3];
     for (int i = 0; i < pixels.length; i++) pixels[i] = 255 * r.nextFloat();
@@ -60,7 +69,10 @@ class ReplicasTest {
     try (TFloat32 x = TFloat32.tensorOf(Shape.of(BATCH, 75, 75, 3), DataBuffers.of(pixels, true, false));
         TInt32 y = TInt32.tensorOf(Shape.of(BATCH), DataBuffers.of(labels, true, false));
         TFloat32 lr = TFloat32.scalarOf(0.01f)) {
-      s.runner().feed(g.images, x).feed(g.labels, y).feed(g.learningRate, lr).addTarget(g.trainOp).run();
+      Session.Runner run = s.runner().feed(g.images, x).feed(g.labels, y).feed(g.learningRate, lr).addTarget(g.trainOp);
+      if (!trace) return run.run();
+      return run.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
+          .runAndFetchMetadata();
     }
   }
 
@@ -105,9 +117,12 @@ class ReplicasTest {
     }
     try (TrainingGraph g = graph(two); Session s = open(two, g)) {
       assertEquals(2, g.replicas.size());
+      GradientPlacement.assertBuiltOnTheirDevices(g);
       s.initialize();
       start(two, s, g);
-      step(s, g, 11);
+      try (Result traced = step(s, g, 11, true)) {
+        GradientPlacement.assertRanOnTheirDevices(traced.getMetadata().orElseThrow());
+      }
       Map<String, float[]> first = values(s, g.replicas.get(0), "");
       // Every parameter, to 1e-5 (1.8e-6 seen): before the gradients were gated (TrainingGraph.gated) an update could
       // run before the backward pass had read the weights it updates, and conv1's weights came out 1.8e-3 to 1.1e-2
