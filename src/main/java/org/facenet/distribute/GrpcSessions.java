@@ -1,13 +1,10 @@
 package org.facenet.distribute;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.PointerScope;
+import org.facenet.runtime.NativeGraphs;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.internal.c_api.TF_Graph;
 import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
@@ -19,8 +16,8 @@ import org.tensorflow.proto.ConfigProto;
  * target to the native allocation, so every Java session is local; the native library has {@code TF_SetTarget} and
  * the gRPC session. This class builds the {@code TF_Session} through the JavaCPP C API with a target
  * ({@code grpc://host:port}) and wraps it in a {@link Session} with Session's package-private
- * {@code (Graph, TF_Session)} constructor, which is what {@code Graph}'s own code uses. It relies on two non-public
- * members of TensorFlow Java ({@code Graph.ref()} with its {@code Reference.nativeHandle()}, and that constructor);
+ * {@code (Graph, TF_Session)} constructor, which is what {@code Graph}'s own code uses. It relies on that non-public
+ * constructor of TensorFlow Java (and on the graph's native handle, from {@link NativeGraphs});
  * {@code GrpcSessionsTest} fails loudly if a TensorFlow Java release changes them.
  */
 public final class GrpcSessions {
@@ -29,52 +26,24 @@ public final class GrpcSessions {
 
   /** A session on {@code graph} that runs it on the TensorFlow server at {@code target} (e.g. grpc://localhost:2222). */
   public static Session open(Graph graph, String target, ConfigProto config) {
-    TF_Session handle;
-    try (AutoCloseable ref = graphReference(graph); PointerScope scope = new PointerScope()) {
-      TF_Graph graphHandle = nativeHandle(ref);
+    TF_Session handle = NativeGraphs.withHandle(graph, "distributed training", graphHandle -> {
       TF_Status status = TF_Status.newStatus();
       TF_SessionOptions options = TF_SessionOptions.newSessionOptions();
       tensorflow.TF_SetTarget(options, target);
       BytePointer bytes = new BytePointer(config.toByteArray());
       tensorflow.TF_SetConfig(options, bytes, bytes.capacity(), status);
       status.throwExceptionIfNotOK();
-      handle = TF_Session.newSession(graphHandle, options, status);
+      TF_Session session = TF_Session.newSession(graphHandle, options, status);
       status.throwExceptionIfNotOK();
-      handle.retainReference();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+      session.retainReference();
+      return session;
+    });
     try {
       Constructor<Session> c = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
       c.setAccessible(true);
       return c.newInstance(graph, handle);
     } catch (ReflectiveOperationException e) {
       throw incompatible("Session(Graph, TF_Session)", e);
-    }
-  }
-
-  /** Graph.ref(): keeps the graph open while its handle is in use; closing it releases that hold. */
-  private static AutoCloseable graphReference(Graph graph) {
-    try {
-      Method ref = Graph.class.getDeclaredMethod("ref");
-      ref.setAccessible(true);
-      return (AutoCloseable) ref.invoke(graph);
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw incompatible("Graph.ref()", e);
-    }
-  }
-
-  private static TF_Graph nativeHandle(AutoCloseable reference) {
-    try {
-      Method m = reference.getClass().getDeclaredMethod("nativeHandle");
-      m.setAccessible(true);
-      return (TF_Graph) m.invoke(reference);
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw incompatible("Graph.Reference.nativeHandle()", e);
     }
   }
 

@@ -26,8 +26,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * {@code --replicas N}: N replicas in one process, one a local device, laid out as {@link LocalReplicas} lays them
- * out (MirroredStrategy's layout): the training graph builds a tower a device on its share of the batch, replica 0
+ * {@code --replicas N}: N replicas in one process, one a local device, laid out as TensorFlow's MirroredStrategy
+ * lays them out: the training graph builds a tower a device on its share of the batch, replica 0
  * under the plain names (the variables that are checkpointed, exported, averaged and validated), replica r under
  * {@code replica_r/}; every replica's gradients are averaged by {@link AllReduce} over one collective group of the N
  * devices (communication_hint "nccl" on GPUs) and each applies the same update. On a machine whose TensorFlow sees a
@@ -36,6 +36,9 @@ import org.tensorflow.proto.ConfigProto;
  * step every replica's variables are set to replica 0's (initialised, restored or fine-tuned alike) and checked equal.
  */
 public final class Replicas implements Distribution {
+
+  /** The group key of the replicas' collectives (the workers' start check uses group 1, on one device a worker). */
+  static final int GROUP_KEY = 2;
 
   private final List<DeviceSpec> devices;
   private final Collectives group;
@@ -46,7 +49,7 @@ public final class Replicas implements Distribution {
   Replicas(List<DeviceSpec> devices, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
     boolean gpus = devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU;
     this.devices = List.copyOf(devices);
-    this.group = new Collectives(devices.size(), LocalReplicas.GROUP_KEY, timeoutSeconds, gpus ? "nccl" : "auto");
+    this.group = new Collectives(devices.size(), GROUP_KEY, timeoutSeconds, gpus ? "nccl" : "auto");
     this.bucketBytes = bucketBytes;
     this.syncBatchNorm = syncBatchNorm;
   }
@@ -72,13 +75,20 @@ public final class Replicas implements Distribution {
         throw new IllegalArgumentException("--replicas " + n + ": TensorFlow sees " + visibleGpus + " GPU"
             + (visibleGpus == 1 ? "" : "s") + " (CUDA_VISIBLE_DEVICES chooses which); at most " + visibleGpus);
       }
-      return LocalReplicas.devices(DeviceSpec.DeviceType.GPU, n);
+      return devices(DeviceSpec.DeviceType.GPU, n);
     }
     if (n > processors) {
       throw new IllegalArgumentException("--replicas " + n + ": no GPU is visible, and CPU replicas (CPU devices of one "
           + "session) are at most the " + processors + " processors of this machine");
     }
-    return LocalReplicas.devices(DeviceSpec.DeviceType.CPU, n);
+    return devices(DeviceSpec.DeviceType.CPU, n);
+  }
+
+  /** {@code count} devices of {@code type} of this process: /device:GPU:0, /device:GPU:1, ... */
+  static List<DeviceSpec> devices(DeviceSpec.DeviceType type, int count) {
+    List<DeviceSpec> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) out.add(DeviceSpec.newBuilder().deviceType(type).deviceIndex(i).build());
+    return out;
   }
 
   /**

@@ -1,7 +1,5 @@
 package org.facenet.train;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,12 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.internal.c_api.TF_Buffer;
 import org.tensorflow.internal.c_api.TF_Graph;
+import org.facenet.runtime.NativeGraphs;
 import org.tensorflow.internal.c_api.TF_ImportGraphDefOptions;
 import org.tensorflow.internal.c_api.TF_ImportGraphDefResults;
 import org.tensorflow.internal.c_api.TF_Operation;
@@ -36,9 +34,7 @@ import org.tensorflow.proto.NodeDef;
  * import of the graph under the same names with the same prefix (so the same ops, names and custom gradients, e.g.
  * CollectiveReduceV2's); its new nodes, the gradient subgraph, get the device (a node that already has one keeps it)
  * and only they are imported into the graph through the C API, every input from outside them mapped to the graph's
- * node of that name. This is the one place that reaches a TensorFlow Java non-public member, {@code Graph.ref()} with
- * its {@code Reference.nativeHandle()}, for the graph's native handle; {@code PlacedGradientsTest} fails loudly if a
- * TensorFlow Java release changes them.
+ * node of that name. The graph's native handle comes from {@link NativeGraphs}.
  */
 public final class PlacedGradients {
 
@@ -124,8 +120,7 @@ public final class PlacedGradients {
         if (!names.contains(source)) data.put(source + ":" + index, index);
       }
     }
-    try (AutoCloseable ref = reference(graph); PointerScope scope = new PointerScope()) {
-      TF_Graph handle = nativeHandle(ref);
+    NativeGraphs.withHandle(graph, "--replicas (to place each replica's gradients on its device)", handle -> {
       TF_Status status = TF_Status.newStatus();
       TF_ImportGraphDefOptions options = TF_ImportGraphDefOptions.newImportGraphDefOptions();
       for (var e : data.entrySet()) {
@@ -145,45 +140,13 @@ public final class PlacedGradients {
       int unused = missing.get();
       tensorflow.TF_DeleteImportGraphDefResults(results);
       if (unused != 0) throw new IllegalStateException(unused + " input mappings of the gradient import were unused");
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+      return null;
+    });
   }
 
   private static TF_Operation operation(TF_Graph handle, String name) {
     TF_Operation op = tensorflow.TF_GraphOperationByName(handle, name);
     if (op == null || op.isNull()) throw new IllegalStateException("the graph has no operation " + name);
     return op;
-  }
-
-  /** Graph.ref(): keeps the graph open while its handle is in use; closing it releases that hold. */
-  private static AutoCloseable reference(Graph graph) {
-    try {
-      Method ref = Graph.class.getDeclaredMethod("ref");
-      ref.setAccessible(true);
-      return (AutoCloseable) ref.invoke(graph);
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw incompatible("Graph.ref()", e);
-    }
-  }
-
-  private static TF_Graph nativeHandle(AutoCloseable reference) {
-    try {
-      Method m = reference.getClass().getDeclaredMethod("nativeHandle");
-      m.setAccessible(true);
-      return (TF_Graph) m.invoke(reference);
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw incompatible("Graph.Reference.nativeHandle()", e);
-    }
-  }
-
-  private static IllegalStateException incompatible(String member, Exception cause) {
-    return new IllegalStateException("this TensorFlow Java has no " + member + ", which --replicas uses to place each "
-        + "replica's gradients on its device (written for TensorFlow Java 1.1.0): see org.facenet.train.PlacedGradients",
-        cause);
   }
 }

@@ -9,27 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.facenet.train.TrainerTest;
-import org.junit.jupiter.api.BeforeAll;
+import org.facenet.train.TinyDatasetFixture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code facenet-train --replicas 2} end to end on the tiny model (two CPU devices of one session): the replicas print
  * identical checksums at every checkpoint step, the run exports its SavedModel, and a one-replica resume continues
  * from the two-replica checkpoint; bad values are refused before the run folder exists.
  */
-class TrainReplicasTest {
-
-  @TempDir
-  static Path dir;
-
-  static Path data;
-
-  @BeforeAll
-  static void data() throws Exception {
-    data = TrainerTest.tinyDataset(dir.resolve("data"));
-  }
+class TrainReplicasTest extends TinyDatasetFixture {
 
   private static String[] args(String runName, String... more) {
     return withBatch(runName, "8", more);

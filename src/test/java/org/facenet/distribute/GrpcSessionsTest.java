@@ -16,7 +16,7 @@ import org.tensorflow.types.TFloat32;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bridge to a remote session. It uses TensorFlow Java 1.1.0's non-public Graph.ref() and Session(Graph, TF_Session):
+ * The bridge to a remote session. It uses TensorFlow Java 1.1.0's non-public Session(Graph, TF_Session) (and NativeGraphs):
  * if a TensorFlow Java release changes them, this test fails here, loudly, instead of distributed training failing
  * somewhere later.
  */

@@ -77,7 +77,7 @@ class ReplicasTest {
   }
 
   static Replicas twoOnCpu() {
-    return new Replicas(LocalReplicas.devices(DeviceSpec.DeviceType.CPU, 2), 30f, MultiWorker.DEFAULT_BUCKET_BYTES, true);
+    return new Replicas(Replicas.devices(DeviceSpec.DeviceType.CPU, 2), 30f, MultiWorker.DEFAULT_BUCKET_BYTES, true);
   }
 
   static Session open(Distribution d, TrainingGraph g) {

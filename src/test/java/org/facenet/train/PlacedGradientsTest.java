@@ -25,8 +25,7 @@ import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@link PlacedGradients}, the bridge to TensorFlow Java's graph handle (this test fails loudly if a TensorFlow Java
- * release changes {@code Graph.ref()} or its {@code Reference.nativeHandle()}): on L = sum_ij tanh((x w)_ij) b_j, the
+ * {@link PlacedGradients} (the graph's native handle from NativeGraphs, which NativeGraphsTest guards): on L = sum_ij tanh((x w)_ij) b_j, the
  * gradients with respect to w and b are on the chosen device in the graph as built and when run (two CPU devices of
  * one session), bit-identical to {@code tf.gradients}' and equal to the hand-derived float64 values.
  */
