@@ -12,7 +12,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
   static final int BAD_INPUT = 2;
   static final int DIVERGED = 3;
-  static final int REPLICA_FAILED = 4;
+  static final int REPLICA_FAILED = org.facenet.train.ReplicaFailureException.EXIT_CODE;
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

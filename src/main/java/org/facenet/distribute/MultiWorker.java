@@ -51,6 +51,7 @@ public final class MultiWorker implements Distribution {
   private final Collectives collectives;
   private final AllReduce allReduce;
   private final float timeoutSeconds;
+  private LeaderWatch leaderWatch;
   private final boolean syncBatchNorm;
   private SyncBatchNorm synced;
 
@@ -105,6 +106,7 @@ public final class MultiWorker implements Distribution {
   @Override
   public Session open(Graph graph, ConfigProto config) {
     requireLeader();
+    watchLeader();
     ConfigProto merged = WorkerServer.sessionConfig(server.config(), config);
     return GrpcSessions.open(graph, server.target(), merged);
   }
@@ -174,6 +176,24 @@ public final class MultiWorker implements Distribution {
         + "which leads the all-reduces) at " + leader + " within --collective-timeout " + timeoutSeconds + " s: it is "
         + "not started or has already stopped; stopping. Start every worker again (with --resume RUN, the chief's run "
         + "folder, to continue from its newest checkpoint).", null);
+  }
+
+  /**
+   * From here to the end of the process a worker other than the chief ends with exit 4 and a message once worker 0
+   * has not answered for the collective timeout (TensorFlow would retry its step-id requests to it forever).
+   */
+  private void watchLeader() {
+    if (index() == 0 || leaderWatch != null) return;
+    String leader = server.config().workers().get(0);
+    leaderWatch = LeaderWatch.start(leader, timeoutSeconds, () -> {
+      System.out.flush();
+      System.err.println("error: worker " + index() + " of " + workers() + ": worker 0 (the chief, which leads the "
+          + "all-reduces) at " + leader + " has not answered for --collective-timeout " + timeoutSeconds + " s: it has "
+          + "stopped; stopping. Start every worker again (with --resume RUN, the chief's run folder, to continue from "
+          + "its newest checkpoint).");
+      System.err.flush();
+      Runtime.getRuntime().halt(ReplicaFailureException.EXIT_CODE);
+    });
   }
 
   /** A collective that timed out or was aborted becomes a {@link ReplicaFailureException} saying so. */

@@ -140,6 +140,29 @@ class MultiWorkerTrainingTest {
   }
 
   @Test
+  void aChiefThatDiesStopsTheOtherWorkerWithinTheTimeout() throws Exception {
+    // the worker's session asks the chief for step ids and TensorFlow retries that without a bound: LeaderWatch ends it
+    List<String> addresses = LoopbackCluster.addresses(2);
+    List<Worker> workers = start(addresses, dir.resolve("chief-killed"), "--max-epochs", "1000", "--no-export");
+    Worker chief = workers.get(0);
+    Worker other = workers.get(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!other.output().contains("checksum step 2:")) {
+      assertTrue(System.nanoTime() < deadline && other.process().isAlive(), "worker 1 never trained:\n" + other.output());
+      Thread.sleep(200);
+    }
+    chief.process().destroyForcibly();
+    long killed = System.nanoTime();
+    assertTrue(other.process().waitFor(60, TimeUnit.SECONDS), "worker 1 hung after losing the chief:\n" + other.output());
+    double seconds = (System.nanoTime() - killed) / 1e9;
+    assertEquals(4, other.process().exitValue(), other.output());
+    String out = other.output();
+    assertTrue(out.contains("worker 1 of 2 lost another worker") || out.contains("worker 1 of 2: worker 0 (the chief"),
+        out);
+    assertTrue(seconds < 15 + 30, "stopped after " + seconds + " s");
+  }
+
+  @Test
   void aWorkerStartedWithOtherFlagsIsRefused() throws Exception {
     List<String> addresses = LoopbackCluster.addresses(2);
     Path models = dir.resolve("mismatch");
