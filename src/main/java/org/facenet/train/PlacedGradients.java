@@ -1,8 +1,6 @@
 package org.facenet.train;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.javacpp.IntPointer;
+import org.facenet.runtime.GraphDefs;
+import org.facenet.runtime.NativeGraphs;
 import org.bytedeco.javacpp.PointerPointer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.internal.c_api.TF_Buffer;
 import org.tensorflow.internal.c_api.TF_Graph;
-import org.facenet.runtime.NativeGraphs;
 import org.tensorflow.internal.c_api.TF_ImportGraphDefOptions;
 import org.tensorflow.internal.c_api.TF_ImportGraphDefResults;
 import org.tensorflow.internal.c_api.TF_Operation;
@@ -74,21 +73,10 @@ public final class PlacedGradients {
    * involve: the scratch graph needs no other (the other replicas, the evaluation towers).
    */
   static GraphDef ancestors(GraphDef def, Operand<?> y, List<? extends Operand<?>> xs) {
-    Map<String, NodeDef> byName = new HashMap<>();
-    for (NodeDef n : def.getNodeList()) byName.put(n.getName(), n);
-    Set<String> keep = new HashSet<>();
-    ArrayDeque<String> todo = new ArrayDeque<>();
-    todo.add(y.op().name());
-    for (Operand<?> x : xs) todo.add(x.op().name());
-    while (!todo.isEmpty()) {
-      String name = todo.pop();
-      if (!keep.add(name)) continue;
-      for (String input : byName.get(name).getInputList()) {
-        String source = input.startsWith("^") ? input.substring(1) : input;
-        int colon = source.lastIndexOf(':');
-        todo.add(colon < 0 ? source : source.substring(0, colon));
-      }
-    }
+    List<String> roots = new ArrayList<>();
+    roots.add(y.op().name());
+    for (Operand<?> x : xs) roots.add(x.op().name());
+    Set<String> keep = GraphDefs.ancestors(def, roots);
     GraphDef.Builder out = def.toBuilder().clearNode();
     for (NodeDef n : def.getNodeList()) if (keep.contains(n.getName())) out.addNode(n);
     return out.build();
@@ -114,9 +102,8 @@ public final class PlacedGradients {
           if (!names.contains(input.substring(1))) control.add(input.substring(1));
           continue;
         }
-        int colon = input.lastIndexOf(':');
-        String source = colon < 0 ? input : input.substring(0, colon);
-        int index = colon < 0 ? 0 : Integer.parseInt(input.substring(colon + 1));
+        String source = GraphDefs.nodeName(input);
+        int index = source.length() == input.length() ? 0 : Integer.parseInt(input.substring(source.length() + 1));
         if (!names.contains(source)) data.put(source + ":" + index, index);
       }
     }

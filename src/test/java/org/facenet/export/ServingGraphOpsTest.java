@@ -19,6 +19,7 @@ import org.facenet.nn.Layers;
 import org.facenet.nn.ModelSpec;
 import org.facenet.nn.Standardization;
 import org.facenet.nn.VariableStore;
+import org.facenet.runtime.GraphDefs;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,6 +31,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
@@ -129,7 +131,7 @@ public class ServingGraphOpsTest {
 
     Set<String> covered = new HashSet<>();
     for (Map.Entry<String, SignatureDef> sig : meta.getSignatureDefMap().entrySet()) {
-      Set<String> reached = reachable(nodes, sig.getValue());
+      Set<String> reached = reachable(meta.getGraphDef(), sig.getValue());
       covered.addAll(reached);
       Set<String> allowed = new HashSet<>(PORTABLE.keySet());
       if (!sig.getKey().equals(ModelExporter.SIGNATURE)) allowed.addAll(IMAGE_BYTES);
@@ -164,24 +166,9 @@ public class ServingGraphOpsTest {
   }
 
   /** The nodes {@code sig}'s outputs depend on (data and control inputs), its inputs included. */
-  static Set<String> reachable(Map<String, NodeDef> nodes, SignatureDef sig) {
-    Set<String> seen = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>();
-    for (TensorInfo t : sig.getOutputsMap().values()) todo.add(nodeName(t.getName()));
-    while (!todo.isEmpty()) {
-      String name = todo.pop();
-      if (!seen.add(name)) continue;
-      NodeDef n = nodes.get(name);
-      if (n == null) throw new AssertionError("signature tensor or input " + name + " is not in the graph");
-      for (String in : n.getInputList()) todo.add(nodeName(in));
-    }
-    return seen;
-  }
-
-  private static String nodeName(String input) {
-    String s = input.startsWith("^") ? input.substring(1) : input;
-    int colon = s.indexOf(':');
-    return colon < 0 ? s : s.substring(0, colon);
+  static Set<String> reachable(GraphDef graph, SignatureDef sig) {
+    return GraphDefs.ancestors(graph, sig.getOutputsMap().values().stream().map(t -> GraphDefs.nodeName(t.getName()))
+        .toList());
   }
 
   /** A checkpoint of {@code spec}'s unfolded inference tower at its random initial values. */

@@ -7,11 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +20,7 @@ import org.facenet.nn.Layers;
 import org.facenet.nn.ModelSpec;
 import org.facenet.nn.Standardization;
 import org.facenet.nn.VariableStore;
+import org.facenet.runtime.GraphDefs;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -164,19 +162,7 @@ public final class FacenetFixtures {
       tf.withName("embeddings").identity(EmbeddingModel.l2Normalize(tf, prelogits, 1e-10f));
       def = g.toGraphDef();
     }
-    Map<String, NodeDef> byName = new HashMap<>();
-    for (NodeDef n : def.getNodeList()) byName.put(n.getName(), n);
-    Set<String> keep = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>(List.of("embeddings", "phase_train"));
-    while (!todo.isEmpty()) {
-      String name = todo.pop();
-      if (!keep.add(name)) continue;
-      for (String input : byName.get(name).getInputList()) {
-        String base = input.startsWith("^") ? input.substring(1) : input;
-        int colon = base.indexOf(':');
-        todo.push(colon < 0 ? base : base.substring(0, colon));
-      }
-    }
+    Set<String> keep = GraphDefs.ancestors(def, List.of("embeddings", "phase_train"));
     GraphDef.Builder out = GraphDef.newBuilder().setVersions(def.getVersions());
     for (NodeDef n : def.getNodeList()) {
       if (!keep.contains(n.getName())) continue;
