@@ -27,7 +27,7 @@ final class ImageCacheOption {
 
   /** The limit in bytes, or 0 when --cache-memory is not given. */
   long limitBytes() {
-    return megabytes == null ? 0 : Math.multiplyExact(megabytes, 1_000_000L);
+    return settings().limitBytes();
   }
 
   /** The settings a training run saves in run.properties. */
