@@ -1,9 +1,23 @@
 package org.facenet.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.facenet.align.DetectionBenchmark;
 import org.facenet.bench.Benchmark;
+import org.facenet.bench.PipelineBenchmark;
+import org.facenet.data.Augmentation;
+import org.facenet.data.DecodedImageCache;
+import org.facenet.data.ImageDataset;
+import org.facenet.nn.Backbones;
+import org.facenet.nn.ModelSpec;
 import org.facenet.runtime.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR",
       description = "Also measure the input pipeline (decode, random crop, flip, batching) on this data set: alone, and "
           + "feeding the training step.")
-  java.nio.file.Path data;
+  Path data;
 
   @Range(min = 1)
   @Option(names = "--input-threads", paramLabel = "N", defaultValue = "2",
@@ -68,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--detect", paramLabel = "PHOTO",
       description = "Instead: MTCNN face detection time on PHOTO (median of --steps after --warmup).")
-  java.nio.file.Path detect;
+  Path detect;
 
   /**
    * Set to 1 by tools/facenet when it turned TensorFlow's oneDNN kernels on for the training measurements (as it does
@@ -85,15 +99,15 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (detect != null) {
-      System.out.println(org.facenet.align.DetectionBenchmark.run(detect, warmup, steps));
+      System.out.println(DetectionBenchmark.run(detect, warmup, steps));
       return 0;
     }
     List<Benchmark.Row> rows = new ArrayList<>();
     Preset preset = syntheticPreset ? Preset.SYNTHETIC : Preset.DATA;
     Precision p = precision.get();
-    List<org.facenet.nn.ModelSpec> specs = new ArrayList<>();
+    List<ModelSpec> specs = new ArrayList<>();
     if (allBackbones) {
-      for (String name : org.facenet.nn.Backbones.names()) {
+      for (String name : Backbones.names()) {
         model.backbone = name;
         model.imageSize = null;
         specs.add(model.toSpec(Preset.DATA.withImageSize(null)));
@@ -102,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
       specs.add(model.toSpec(preset));
     }
     if (embedOnly) {
-      for (org.facenet.nn.ModelSpec m : specs) {
+      for (ModelSpec m : specs) {
         System.out.println("embed_images_per_second=" + Benchmark.embed(m, batch, warmup, steps, threads, p));
       }
       return 0;
@@ -114,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
           + "JVM as TensorFlow chooses (as facenet-embed runs)");
     }
     for (int i = 0; i < specs.size(); i++) {
-      org.facenet.nn.ModelSpec m = specs.get(i);
+      ModelSpec m = specs.get(i);
       rows.add(embedRates == null ? Benchmark.run(m, loss, batch, warmup, steps, threads, p)
           : Benchmark.train(m, loss, batch, warmup, steps, threads, p, embedRates.get(i)));
       if (allBackbones) {
@@ -125,31 +139,31 @@ final class BenchCommand implements Callable<Integer> {
     System.out.print(Benchmark.table(rows));
     if (data != null) {
       int size = rows.get(0).imageSize();
-      org.facenet.data.ImageDataset ds = org.facenet.data.ImageDataset.scan(data, 1);
-      org.facenet.data.Augmentation aug = new org.facenet.data.Augmentation(true, true, 0f);
-      org.facenet.data.DecodedImageCache cache = org.facenet.data.DecodedImageCache.create(imageCache.mode(),
+      ImageDataset ds = ImageDataset.scan(data, 1);
+      Augmentation aug = new Augmentation(true, true, 0f);
+      DecodedImageCache cache = DecodedImageCache.create(imageCache.mode(),
           ds.images().size(), imageCache.limitBytes());
-      double fill = org.facenet.bench.PipelineBenchmark.fill(ds, size, batch, aug, inputThreads, cache);
+      double fill = PipelineBenchmark.fill(ds, size, batch, aug, inputThreads, cache);
       if (cache != null) {
-        System.out.printf(java.util.Locale.ROOT, "image cache: %s (%d images, %.1f MB of pixels, filled in %.1f s)%n",
+        System.out.printf(Locale.ROOT, "image cache: %s (%d images, %.1f MB of pixels, filled in %.1f s)%n",
             cache.streaming() ? "streaming, the images did not fit" : "on", cache.size(), cache.bytes() / 1e6, fill);
       }
-      org.facenet.bench.PipelineBenchmark.Alone alone = org.facenet.bench.PipelineBenchmark.alone(ds, size, batch, aug,
+      PipelineBenchmark.Alone alone = PipelineBenchmark.alone(ds, size, batch, aug,
           inputThreads, Math.max(steps, 10), cache);
-      System.out.printf(java.util.Locale.ROOT, "input pipeline alone: %.1f images/s at %d px (%d decoding threads, "
+      System.out.printf(Locale.ROOT, "input pipeline alone: %.1f images/s at %d px (%d decoding threads, "
           + "random crop + flip, image cache %s), %.1f ms of CPU per batch of %d, vs training step %.1f images/s%n",
           alone.imagesPerSecond(), size, inputThreads, cache == null || cache.streaming() ? "off" : "on",
           alone.cpuMsPerBatch(), batch, rows.get(0).trainImagesPerSecond());
       if (!allBackbones) {
-        double fed = org.facenet.bench.PipelineBenchmark.fedTraining(model.toSpec(preset), loss, ds, batch, aug,
+        double fed = PipelineBenchmark.fedTraining(model.toSpec(preset), loss, ds, batch, aug,
             inputThreads, warmup, steps, threads, p, cache);
-        System.out.printf(java.util.Locale.ROOT, "training fed by the input pipeline: %.1f images/s (%d classes)%n", fed,
+        System.out.printf(Locale.ROOT, "training fed by the input pipeline: %.1f images/s (%d classes)%n", fed,
             ds.numClasses());
       }
     }
     if (matmul) {
       double ceiling = Benchmark.matmulGflops(2048, 10, threads);
-      System.out.printf(java.util.Locale.ROOT, "matrix product 2048^3: %.1f GFLOP/s; training achieves %.0f%% of it%n",
+      System.out.printf(Locale.ROOT, "matrix product 2048^3: %.1f GFLOP/s; training achieves %.0f%% of it%n",
           ceiling, 100 * rows.get(0).trainGflops() / ceiling);
     }
     System.out.printf("machine: %d cores visible to the JVM, %s %s%n", Runtime.getRuntime().availableProcessors(),
@@ -162,10 +176,10 @@ final class BenchCommand implements Callable<Integer> {
    * JVM (same java, class path and JVM options) whose environment has no TF_ENABLE_ONEDNN_OPTS: TensorFlow reads it
    * once, when its library loads, so one process cannot measure training with oneDNN and embedding without.
    */
-  private List<Double> embedInAnotherProcess(int models) throws java.io.IOException, InterruptedException {
+  private List<Double> embedInAnotherProcess(int models) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FacenetCommand.class.getName()));
     cmd.addAll(spec.commandLine().getParseResult().originalArgs());
     cmd.add("--embed-only");
@@ -175,8 +189,8 @@ final class BenchCommand implements Callable<Integer> {
     Process child = pb.start();
     child.getOutputStream().close();
     List<Double> rates = new ArrayList<>();
-    try (java.io.BufferedReader r = new java.io.BufferedReader(
-        new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.startsWith("embed_images_per_second=")) rates.add(Double.parseDouble(line.substring(line.indexOf('=') + 1)));
       }
