@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.facenet.nn.VariableStore;
 import org.facenet.runtime.Precision;
 import org.facenet.runtime.SessionOptions;
 import org.facenet.train.Distribution;
@@ -24,11 +23,8 @@ import org.facenet.train.TrainingConfig;
 import org.facenet.train.TrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
 
 /**
  * {@code --replicas 2} on each of two workers (TF_CONFIG): the W x N = 4 replicas are one all-reduce group. In this
@@ -84,7 +80,8 @@ class WorkerReplicasTest {
           s.initialize();
           workers.get(k).checkStart(s, g, config, 0, new PrintStream(log, true, StandardCharsets.UTF_8));
           ReplicasTest.step(s, g, 11, k * ReplicasTest.BATCH / 2, (k + 1) * ReplicasTest.BATCH / 2, false).close();
-          return List.of(values(s, g.replicas.get(0), ""), values(s, g.replicas.get(1), "replica_1/"));
+          return List.of(ReplicasTest.values(s, g.replicas.get(0), ""),
+              ReplicasTest.values(s, g.replicas.get(1), "replica_1/"));
         }));
       }
       for (Future<List<Map<String, float[]>>> f : steps) replicas.addAll(f.get(240, TimeUnit.SECONDS));
@@ -122,24 +119,5 @@ class WorkerReplicasTest {
       for (int i = 0; i < e.getValue().length; i++) max = Math.max(max, Math.abs(e.getValue()[i] - other[i]));
     }
     return max;
-  }
-
-  /**
-   * As {@link ReplicasTest#values}, in one run: a gRPC session prunes and partitions the graph for every new set of
-   * fetches, which one run a variable makes minutes.
-   */
-  static Map<String, float[]> values(Session s, VariableStore store, String prefix) {
-    Session.Runner runner = s.runner();
-    List<VariableStore.Entry> entries = store.entries();
-    for (VariableStore.Entry e : entries) runner.fetch(e.read());
-    Map<String, float[]> out = new java.util.TreeMap<>();
-    try (Result r = runner.run()) {
-      for (int i = 0; i < entries.size(); i++) {
-        float[] v = new float[Math.toIntExact(entries.get(i).size())];
-        ((TFloat32) r.get(i)).copyTo(DataBuffers.of(v, false, false));
-        out.put(entries.get(i).path().substring(prefix.length()), v);
-      }
-    }
-    return out;
   }
 }
