@@ -8,7 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.Optional;
 import org.facenet.data.Augmentation;
-import org.facenet.distribute.MultiWorker;
 import org.facenet.distribute.Replicas;
 import org.facenet.distribute.TfConfig;
 import org.facenet.runtime.SessionOptions;
@@ -243,7 +242,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Range(min = 1, max = 64)
   @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "N replicas in this process, one a "
-      + "GPU (no GPU: N CPU devices), gradients averaged; --batch-size is global (default: ${DEFAULT-VALUE}).")
+      + "GPU (no GPU: N CPU devices), gradients averaged; with TF_CONFIG, on every worker, all in one all-reduce; "
+      + "--batch-size is global (default: ${DEFAULT-VALUE}).")
   int replicas;
 
   @Option(names = "--pretrained-model", paramLabel = "PATH",
@@ -273,13 +273,14 @@ final class TrainCommand implements Callable<Integer> {
       org.facenet.export.ServingLayout.check(servingDir);
     }
     Optional<TfConfig> cluster = TfConfig.fromEnvironment();
-    if (replicas > 1) {
-      Replicas.check(replicas, cluster.isPresent(), resume != null ? TrainingConfig.load(resume.resolve("run.properties"))
+    int workers = cluster.map(c -> c.workers().size()).orElse(1);
+    if (replicas * workers > 1) {
+      Replicas.check(replicas, workers, resume != null ? TrainingConfig.load(resume.resolve("run.properties"))
           : config(null));
     }
     Distribution distribution = cluster.isPresent()
-        ? MultiWorker.start(cluster.get(), SessionOptions.config(threads, xla, precision.get()), collectiveTimeout,
-            (long) bucketMb << 20, syncBatchNorm)
+        ? Replicas.distributed(cluster.get(), replicas, SessionOptions.config(threads, xla, precision.get()),
+            collectiveTimeout, (long) bucketMb << 20, syncBatchNorm)
         : Replicas.local(replicas, collectiveTimeout, (long) bucketMb << 20, syncBatchNorm);
     if (cluster.isPresent()) {
       System.out.printf("%s: worker %d of %d (%s); worker 0 is the chief and alone writes the run folder%n",

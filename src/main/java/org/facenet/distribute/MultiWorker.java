@@ -46,6 +46,8 @@ public final class MultiWorker implements Distribution {
   private static final int CHECK_INSTANCE_KEY = 1 << 20;
   /** Mixed into the settings hash with --sync-batch-norm, which is not a TrainingConfig setting. */
   private static final long SYNC_BATCH_NORM_HASH = 0x5ca1ab1e0ddba11L;
+  /** Times --replicas N > 1 (not a TrainingConfig setting either), mixed into the settings hash. */
+  private static final long REPLICAS_HASH = 0x9e3779b97f4a7c15L;
 
   private final WorkerServer server;
   private final Collectives collectives;
@@ -53,11 +55,14 @@ public final class MultiWorker implements Distribution {
   private final float timeoutSeconds;
   private LeaderWatch leaderWatch;
   private final boolean syncBatchNorm;
+  private final int replicas;
   private SyncBatchNorm synced;
 
-  private MultiWorker(WorkerServer server, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
+  private MultiWorker(WorkerServer server, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm,
+      int replicas) {
     this.server = server;
     this.syncBatchNorm = syncBatchNorm;
+    this.replicas = replicas;
     this.collectives = new Collectives(server.config().workers().size(), GROUP_KEY, timeoutSeconds);
     this.allReduce = new AllReduce(collectives, bucketBytes, 1);
     this.timeoutSeconds = timeoutSeconds;
@@ -71,7 +76,16 @@ public final class MultiWorker implements Distribution {
   /** As above; with {@code syncBatchNorm}, the training tower's batch norms use the global batch's moments. */
   public static MultiWorker start(TfConfig config, ConfigProto base, float timeoutSeconds, long bucketBytes,
       boolean syncBatchNorm) {
-    return new MultiWorker(WorkerServer.start(config, base), timeoutSeconds, bucketBytes, syncBatchNorm);
+    return start(config, base, timeoutSeconds, bucketBytes, syncBatchNorm, 1);
+  }
+
+  /**
+   * As above, for a worker that trains {@code replicas} local replicas ({@link Replicas#distributed}, whose all-reduces
+   * it leaves to them): the count is part of the start check's settings hash, as every worker must train as many.
+   */
+  static MultiWorker start(TfConfig config, ConfigProto base, float timeoutSeconds, long bucketBytes,
+      boolean syncBatchNorm, int replicas) {
+    return new MultiWorker(WorkerServer.start(config, base), timeoutSeconds, bucketBytes, syncBatchNorm, replicas);
   }
 
   @Override
@@ -126,7 +140,8 @@ public final class MultiWorker implements Distribution {
     Output<TFloat64> dMin = collectives.reduce(tf, doubles, Collectives.Merge.MIN, CHECK_INSTANCE_KEY + 2, "double_min");
     Output<TFloat64> dMax = collectives.reduce(tf, doubles, Collectives.Merge.MAX, CHECK_INSTANCE_KEY + 3, "double_max");
     requireLeader();
-    long hash = settingsHash(config) ^ (syncBatchNorm ? SYNC_BATCH_NORM_HASH : 0);
+    long hash = settingsHash(config) ^ (syncBatchNorm ? SYNC_BATCH_NORM_HASH : 0)
+        ^ (replicas == 1 ? 0 : REPLICAS_HASH * replicas);
     try (TInt64 i = TInt64.tensorOf(Shape.of(2), DataBuffers.of(hash, step));
         TFloat64 d = TFloat64.tensorOf(Shape.of(2), DataBuffers.of(sum.sum(), sum.sumOfSquares()));
         Result r = session.runner().feed(ints, i).feed(doubles, d).fetch(intMin).fetch(intMax).fetch(dMin)

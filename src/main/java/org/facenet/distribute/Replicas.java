@@ -34,22 +34,39 @@ import org.tensorflow.proto.ConfigProto;
  * GPU, the devices are /device:GPU:0..N-1 (refused if fewer are visible); otherwise N CPU devices of one session
  * (ConfigProto device_count CPU: N, sharing the machine's cores; refused above the processor count). Before the first
  * step every replica's variables are set to replica 0's (initialised, restored or fine-tuned alike) and checked equal.
+ *
+ * <p>With TF_CONFIG ({@link #distributed}), as MultiWorkerMirroredStrategy: each of the W workers trains its N replicas
+ * on its own N devices, named with its job and task (/job:worker/replica:0/task:i/device:CPU:k), and all W x N
+ * replicas' all-reduces are members of one group of W x N, so the gradient is the mean over the global batch; a
+ * {@link MultiWorker} does the rest (the server, the session, the start check across the workers, the faults).
  */
 public final class Replicas implements Distribution {
 
-  /** The group key of the replicas' collectives (the workers' start check uses group 1, on one device a worker). */
+  /**
+   * The group key of the replicas' collectives, the N local ones or the W x N of every worker (the workers' start
+   * check uses group 1, on one device a worker).
+   */
   static final int GROUP_KEY = 2;
 
   private final List<DeviceSpec> devices;
+  /** The workers this process is one of, or null for one process. */
+  private final MultiWorker workers;
   private final Collectives group;
   private final long bucketBytes;
   private final boolean syncBatchNorm;
   private final List<SyncBatchNorm> synced = new ArrayList<>();
 
   Replicas(List<DeviceSpec> devices, float timeoutSeconds, long bucketBytes, boolean syncBatchNorm) {
+    this(devices, null, timeoutSeconds, bucketBytes, syncBatchNorm);
+  }
+
+  /** The replicas on {@code devices} of this process, one of {@code workers} (null: one process). */
+  Replicas(List<DeviceSpec> devices, MultiWorker workers, float timeoutSeconds, long bucketBytes,
+      boolean syncBatchNorm) {
     boolean gpus = devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU;
-    this.devices = List.copyOf(devices);
-    this.group = new Collectives(devices.size(), GROUP_KEY, timeoutSeconds, gpus ? "nccl" : "auto");
+    this.workers = workers;
+    this.devices = workers == null ? List.copyOf(devices) : onTask(devices, workers.index());
+    this.group = new Collectives(workers() * devices.size(), GROUP_KEY, timeoutSeconds, gpus ? "nccl" : "auto");
     this.bucketBytes = bucketBytes;
     this.syncBatchNorm = syncBatchNorm;
   }
@@ -62,6 +79,32 @@ public final class Replicas implements Distribution {
     if (n == 1) return LOCAL;
     return new Replicas(choose(n, visibleDevices("GPU"), Runtime.getRuntime().availableProcessors()), timeoutSeconds,
         bucketBytes, syncBatchNorm);
+  }
+
+  /**
+   * The distribution of {@code --replicas n} with TF_CONFIG: this worker's {@link MultiWorker} for 1 (one replica a
+   * worker, placed by TensorFlow); else its n devices as {@link #local} chooses them, its server started with one CPU
+   * device a replica on CPU, and one all-reduce group of every worker's replicas.
+   */
+  public static Distribution distributed(TfConfig cluster, int n, ConfigProto base, float timeoutSeconds,
+      long bucketBytes, boolean syncBatchNorm) {
+    if (n == 1) return MultiWorker.start(cluster, base, timeoutSeconds, bucketBytes, syncBatchNorm);
+    List<DeviceSpec> devices = choose(n, visibleDevices("GPU"), Runtime.getRuntime().availableProcessors());
+    MultiWorker workers = MultiWorker.start(cluster, withDevices(base, devices), timeoutSeconds, bucketBytes,
+        syncBatchNorm, n);
+    return new Replicas(devices, workers, timeoutSeconds, bucketBytes, syncBatchNorm);
+  }
+
+  /** {@code devices} of task {@code task} of the job "worker": /job:worker/replica:0/task:i/device:CPU:k. */
+  static List<DeviceSpec> onTask(List<DeviceSpec> devices, int task) {
+    return devices.stream().map(d -> DeviceSpec.newBuilder().job("worker").replica(0).task(task)
+        .deviceType(d.deviceType()).deviceIndex(d.deviceIndex()).build()).toList();
+  }
+
+  /** {@code config} with one CPU device a replica when the replicas are CPU devices (the server's and the session's). */
+  static ConfigProto withDevices(ConfigProto config, List<DeviceSpec> devices) {
+    if (devices.get(0).deviceType() != DeviceSpec.DeviceType.CPU) return config;
+    return config.toBuilder().putDeviceCount("CPU", devices.size()).build();
   }
 
   /**
@@ -92,24 +135,22 @@ public final class Replicas implements Distribution {
   }
 
   /**
-   * Refuses, before anything is written, replicas with TF_CONFIG ({@code multiWorker}: not supported, a worker trains
-   * one replica) and a global batch that does not split evenly among {@code replicas} (an identity batch by whole
-   * identities, as its images are grouped by identity).
+   * Refuses, before anything is written, a global batch that does not split evenly among the {@code workers} x
+   * {@code replicas} replicas (an identity batch by whole identities, as its images are grouped by identity).
    */
-  public static void check(int replicas, boolean multiWorker, TrainingConfig config) {
-    if (replicas == 1) return;
-    if (multiWorker) {
-      throw new IllegalArgumentException("--replicas " + replicas + " with TF_CONFIG is not supported: a worker trains "
-          + "one replica (run one worker a device instead)");
-    }
+  public static void check(int replicas, int workers, TrainingConfig config) {
+    int n = workers * replicas;
+    if (n == 1) return;
+    String among = replicas == 1 ? n + " workers" : workers == 1 ? n + " replicas"
+        : n + " replicas (" + workers + " workers x " + replicas + ")";
     if (org.facenet.loss.Losses.create(config.loss(), config.lossOptions()).needsIdentityBatches()) {
-      if (config.peoplePerBatch() % replicas != 0) {
+      if (config.peoplePerBatch() % n != 0) {
         throw new IllegalArgumentException("--people-per-batch " + config.peoplePerBatch() + " must divide evenly "
-            + "among the " + replicas + " replicas (each takes whole identities of the global batch)");
+            + "among the " + among + " (each takes whole identities of the global batch)");
       }
-    } else if (config.batchSize() % replicas != 0) {
+    } else if (config.batchSize() % n != 0) {
       throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is the global batch and must divide "
-          + "evenly among the " + replicas + " replicas");
+          + "evenly among the " + among);
     }
   }
 
@@ -139,12 +180,12 @@ public final class Replicas implements Distribution {
 
   @Override
   public int workers() {
-    return 1;
+    return workers == null ? 1 : workers.workers();
   }
 
   @Override
   public int index() {
-    return 0;
+    return workers == null ? 0 : workers.index();
   }
 
   /** A replica's own all-reduce ops (the same instance keys on every device of the group). */
@@ -167,21 +208,21 @@ public final class Replicas implements Distribution {
     return Optional.of(sum);
   }
 
-  /** On CPU, the session has one CPU device a replica. */
+  /** On CPU, the session has one CPU device a replica; with TF_CONFIG it is the worker's ({@link MultiWorker#open}). */
   @Override
   public Session open(Graph graph, ConfigProto config) {
-    if (devices.get(0).deviceType() == DeviceSpec.DeviceType.CPU) {
-      config = config.toBuilder().putDeviceCount("CPU", devices.size()).build();
-    }
-    return new Session(graph, config);
+    ConfigProto c = withDevices(config, devices);
+    return workers == null ? new Session(graph, c) : workers.open(graph, c);
   }
 
   /**
-   * Sets every replica's variables to replica 0's (fresh, fine-tuned or restored: checkpoints hold replica 0's only)
-   * and checks that they are equal.
+   * With TF_CONFIG, first the workers' start check (their settings, step and replica 0's variables agree:
+   * {@link MultiWorker#checkStart}); then sets every replica's variables to replica 0's (fresh, fine-tuned or restored:
+   * checkpoints hold replica 0's only) and checks that they are equal.
    */
   @Override
   public void checkStart(Session session, TrainingGraph graph, TrainingConfig config, long step, PrintStream out) {
+    if (workers != null) workers.checkStart(session, graph, config, step, out);
     Ops tf = Ops.create(graph.graph).withSubScope("replica_copy");
     List<VariableStore.Entry> first = graph.replicas.get(0).entries();
     List<Op> copies = new ArrayList<>();
@@ -205,17 +246,33 @@ public final class Replicas implements Distribution {
             + expected);
       }
     }
-    out.printf("replicas: %d on %s, all-reduced (%s)%s; variables set to replica 0's%n", devices.size(),
-        devices.stream().map(DeviceSpec::toString).toList(), devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU
+    out.printf("%sreplicas: %d on %s, all-reduced%s (%s)%s; variables set to replica 0's%n", worker(), devices.size(),
+        devices.stream().map(DeviceSpec::toString).toList(), workers == null ? ""
+            : " in one group of " + group.groupSize() + " with the other workers' replicas",
+        devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU
             ? "nccl" : "auto", synced.isEmpty() ? "" : ", " + synced.get(0).count() + " batch norms on the moments of "
             + "the whole batch (--sync-batch-norm)");
   }
 
-  /** Every replica's checksum of its trainable variables: equal lines mean identical replicas. */
+  /**
+   * Every replica's checksum of its trainable variables (with TF_CONFIG, "worker I replica R checksum ..."): equal
+   * lines mean identical replicas.
+   */
   @Override
   public void report(Session session, TrainingGraph graph, long step, PrintStream out) {
     for (int r = 0; r < graph.replicas.size(); r++) {
-      out.printf("replica %d checksum %s%n", r, VariableChecksum.of(session, graph.replicas.get(r).trainable(), step));
+      out.printf("%sreplica %d checksum %s%n", workers == null ? "" : "worker " + index() + " ", r,
+          VariableChecksum.of(session, graph.replicas.get(r).trainable(), step));
     }
+  }
+
+  @Override
+  public RuntimeException explain(RuntimeException e) {
+    return workers == null ? e : workers.explain(e);
+  }
+
+  /** "worker I of W: " with TF_CONFIG, else nothing. */
+  private String worker() {
+    return workers == null ? "" : "worker " + index() + " of " + workers() + ": ";
   }
 }

@@ -194,14 +194,22 @@ public final class VariableStore {
     }
   }
 
-  /** The value of every variable of this store in {@code session}, by path (flat, row-major). */
+  /**
+   * The value of every variable of this store in {@code session}, by path (flat, row-major), fetched in one run: a run
+   * a variable costs an executor each, and in a gRPC session a pruning and partitioning of the graph each (minutes for
+   * the tiny model's two replicas).
+   */
   public Map<String, float[]> values(Session session) {
+    List<Entry> all = new ArrayList<>(entries.values());
+    Session.Runner runner = session.runner();
+    for (Entry e : all) runner.fetch(e.read());
     Map<String, float[]> out = new LinkedHashMap<>();
-    for (Entry e : entries.values()) {
-      try (Result r = session.runner().fetch(e.read()).run()) {
-        float[] v = new float[Math.toIntExact(e.size())];
-        ((TFloat32) r.get(0)).copyTo(DataBuffers.of(v, false, false));
-        out.put(e.path(), v);
+    if (all.isEmpty()) return out;
+    try (Result r = runner.run()) {
+      for (int i = 0; i < all.size(); i++) {
+        float[] v = new float[Math.toIntExact(all.get(i).size())];
+        ((TFloat32) r.get(i)).copyTo(DataBuffers.of(v, false, false));
+        out.put(all.get(i).path(), v);
       }
     }
     return out;

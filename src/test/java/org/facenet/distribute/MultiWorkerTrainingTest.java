@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two facenet-train processes with TF_CONFIG on loopback train one tiny model together: their parameters are equal
  * (the checksums each prints), the chief alone writes the run folder and exports, a resume continues the step count on
- * both, and killing one worker makes the other stop with the message within the collective timeout.
+ * both, two workers of {@code --replicas 2} each print four equal checksums, and killing one worker makes the other
+ * stop with the message within the collective timeout.
  */
 class MultiWorkerTrainingTest {
 
@@ -31,6 +34,8 @@ class MultiWorkerTrainingTest {
   static Path data;
 
   private static final Pattern CHECKSUM = Pattern.compile("worker (\\d) checksum step (\\d+): (.*)");
+  private static final Pattern REPLICA_CHECKSUM = Pattern.compile(
+      "worker (\\d) replica (\\d) checksum step (\\d+): (.*)");
 
   @BeforeAll
   static void dataset() throws Exception {
@@ -117,6 +122,30 @@ class MultiWorkerTrainingTest {
       assertTrue(Pattern.compile("worker \\d of 2: \\d+ batch norms on the moments of the global batch")
           .matcher(w.output()).find(), w.output());
     }
+  }
+
+  @Test
+  void twoWorkersOfTwoReplicasEachStayIdentical() throws Exception {
+    Path models = dir.resolve("replicas");
+    List<Worker> workers = start(LoopbackCluster.addresses(2), models, "--max-epochs", "1", "--replicas", "2",
+        "--no-export");
+    finish(workers);
+    Map<Long, List<String>> sums = new TreeMap<>(); // step -> every replica's checksum text
+    for (Worker w : workers) {
+      Matcher m = REPLICA_CHECKSUM.matcher(w.output());
+      while (m.find()) sums.computeIfAbsent(Long.parseLong(m.group(3)), s -> new ArrayList<>()).add(m.group(4));
+    }
+    assertEquals(List.of(2L, 4L), List.copyOf(sums.keySet()), workers.get(0).output());
+    for (var e : sums.entrySet()) {
+      assertEquals(4, e.getValue().size(), "step " + e.getKey() + ": " + e.getValue());
+      assertEquals(1, e.getValue().stream().distinct().count(), "step " + e.getKey() + ": " + e.getValue());
+    }
+    for (int i = 0; i < 2; i++) {
+      assertTrue(workers.get(i).output().contains("worker " + i + " of 2: replicas: 2 on [/job:worker/replica:0/task:"
+          + i + "/device:CPU:0, /job:worker/replica:0/task:" + i + "/device:CPU:1]"), workers.get(i).output());
+    }
+    assertTrue(Files.isDirectory(models.resolve("worker0/run/checkpoints/step-00000004")));
+    assertFalse(Files.exists(models.resolve("worker1")), "only the chief writes");
   }
 
   /**

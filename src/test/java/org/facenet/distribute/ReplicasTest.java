@@ -21,6 +21,7 @@ import org.facenet.train.Distribution;
 import org.facenet.train.Optimizer;
 import org.facenet.train.OptimizerKind;
 import org.facenet.train.TrainerTest;
+import org.facenet.train.TrainingConfig;
 import org.facenet.train.TrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -61,13 +63,21 @@ class ReplicasTest {
 
   /** One step; with {@code trace}, with FULL_TRACE step stats (the result holds them). */
   static Result step(Session s, TrainingGraph g, long seed, boolean trace) {
+    return step(s, g, seed, 0, BATCH, trace);
+  }
+
+  /** One step on images {@code from..to-1} of the batch of {@code seed} (a worker's share of it). */
+  static Result step(Session s, TrainingGraph g, long seed, int from, int to, boolean trace) {
     Random r = new Random(seed);
-    float[] pixels = new float[BATCH * 75 * 75 * 3];
+    int pixelsPerImage = 75 * 75 * 3;
+    float[] pixels = new float[BATCH * pixelsPerImage];
     for (int i = 0; i < pixels.length; i++) pixels[i] = 255 * r.nextFloat();
     int[] labels = new int[BATCH];
     for (int i = 0; i < BATCH; i++) labels[i] = i % 4;
-    try (TFloat32 x = TFloat32.tensorOf(Shape.of(BATCH, 75, 75, 3), DataBuffers.of(pixels, true, false));
-        TInt32 y = TInt32.tensorOf(Shape.of(BATCH), DataBuffers.of(labels, true, false));
+    pixels = java.util.Arrays.copyOfRange(pixels, from * pixelsPerImage, to * pixelsPerImage);
+    labels = java.util.Arrays.copyOfRange(labels, from, to);
+    try (TFloat32 x = TFloat32.tensorOf(Shape.of(to - from, 75, 75, 3), DataBuffers.of(pixels, true, false));
+        TInt32 y = TInt32.tensorOf(Shape.of(to - from), DataBuffers.of(labels, true, false));
         TFloat32 lr = TFloat32.scalarOf(0.01f)) {
       Session.Runner run = s.runner().feed(g.images, x).feed(g.labels, y).feed(g.learningRate, lr).addTarget(g.trainOp);
       if (!trace) return run.run();
@@ -154,6 +164,34 @@ class ReplicasTest {
       assertEquals(oneAfterStep.keySet(), restored.keySet());
       assertTrue(restored.keySet().stream().noneMatch(k -> k.startsWith("replica_")), restored.keySet().toString());
     }
+  }
+
+  @Test
+  void theGlobalBatchMustSplitEvenlyAmongEveryWorkersReplicas() {
+    TrainingConfig eight = TrainerTest.config(dir, 1, 0.01, OptimizerKind.SGD); // --batch-size 8
+    Replicas.check(2, 2, eight);
+    Replicas.check(1, 8, eight);
+    TrainingConfig six = eight.withChanges(Map.of("batch_size", "6"));
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> Replicas.check(2, 2, six));
+    assertTrue(both.getMessage().contains("--batch-size 6 is the global batch and must divide evenly among the 4 "
+        + "replicas (2 workers x 2)"), both.getMessage());
+    IllegalArgumentException workers = assertThrows(IllegalArgumentException.class, () -> Replicas.check(1, 4, six));
+    assertTrue(workers.getMessage().endsWith("among the 4 workers"), workers.getMessage());
+    TrainingConfig triplets = eight.withChanges(Map.of("loss", "triplet-batch-hard", "people_per_batch", "6"));
+    Replicas.check(3, 2, triplets);
+    IllegalArgumentException people = assertThrows(IllegalArgumentException.class, () -> Replicas.check(2, 2, triplets));
+    assertTrue(people.getMessage().contains("--people-per-batch 6 must divide evenly among the 4 replicas (2 workers x "
+        + "2)"), people.getMessage());
+  }
+
+  @Test
+  void aWorkersReplicaDevicesAreNamedWithItsTaskAndItsServerHasOneCpuDeviceEach() {
+    List<DeviceSpec> cpus = Replicas.devices(DeviceSpec.DeviceType.CPU, 2);
+    assertEquals(List.of("/job:worker/replica:0/task:3/device:CPU:0", "/job:worker/replica:0/task:3/device:CPU:1"),
+        Replicas.onTask(cpus, 3).stream().map(DeviceSpec::toString).toList());
+    ConfigProto base = SessionOptions.config(1, false, Precision.FLOAT32);
+    assertEquals(Map.of("CPU", 2), Replicas.withDevices(base, cpus).getDeviceCountMap());
+    assertEquals(base, Replicas.withDevices(base, Replicas.devices(DeviceSpec.DeviceType.GPU, 2)));
   }
 
   @Test
