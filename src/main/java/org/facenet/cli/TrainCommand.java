@@ -232,7 +232,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Range(min = 1)
   @Option(names = "--all-reduce-bucket-mb", paramLabel = "MB", defaultValue = "16",
-      description = "Multi-worker training: gradients are averaged in buckets of about this many MiB (default: "
+      description = "Several workers or --replicas: gradients are averaged in buckets of about this many MiB (default: "
           + "${DEFAULT-VALUE}).")
   int bucketMb;
 

@@ -122,22 +122,11 @@ class MovingAveragesTest {
         Optimizer.facenet(OptimizerKind.ADAM), 1, config.recipe().movingAverageDecay(), false);
   }
 
-  /** Every variable's value in {@code checkpoint}, fetched in one run (a run per variable costs an executor each). */
+  /** Every variable's value in {@code checkpoint}. */
   private static Map<String, float[]> values(TrainingConfig config, Path checkpoint) {
     try (TrainingGraph g = graph(config); Session s = new Session(g.graph)) {
       s.restore(checkpoint.toString());
-      List<VariableStore.Entry> all = g.variables.entries();
-      Session.Runner runner = s.runner();
-      for (VariableStore.Entry e : all) runner.fetch(e.read());
-      Map<String, float[]> out = new java.util.HashMap<>();
-      try (Result r = runner.run()) {
-        for (int i = 0; i < all.size(); i++) {
-          float[] v = new float[Math.toIntExact(all.get(i).size())];
-          ((TFloat32) r.get(i)).copyTo(DataBuffers.of(v, false, false));
-          out.put(all.get(i).path(), v);
-        }
-      }
-      return out;
+      return g.variables.values(s);
     }
   }
 }
