@@ -21,6 +21,7 @@ import org.facenet.data.InputPipeline;
 import org.facenet.data.PersonBatchSampler;
 import org.facenet.data.RandomBatchSampler;
 import org.facenet.eval.PairsEvaluation;
+import org.facenet.io.NewFiles;
 import org.facenet.loss.Loss;
 import org.facenet.train.schedule.BudgetPlan;
 import org.facenet.train.schedule.ScheduleOptions;
@@ -43,6 +44,8 @@ public final class Trainer {
   private FineTuning fineTuning = FineTuning.NONE;
   private ScheduleOptions scheduleOptions = ScheduleOptions.NONE;
   private BudgetPlan plan;
+  /** Whether the run being trained has passed its start check (until then a new run's files are taken back). */
+  private boolean startChecked;
   private java.util.function.LongSupplier clock = System::nanoTime;
 
   public Trainer(PrintStream out, boolean terminal) {
@@ -104,13 +107,36 @@ public final class Trainer {
     if (scheduleOptions.timeBudget() != null && distribution.workers() > 1) {
       throw new IllegalArgumentException("--time-budget plans one process's steps; a multi-worker run takes --max-epochs");
     }
+    NewFiles written = distribution.isChief() ? NewFiles.since(runDir) : null;
     if (distribution.isChief()) {
       Files.createDirectories(runDir);
       config.save(runDir.resolve("run.properties"));
       fineTuning.save(runDir);
       if (!scheduleOptions.isNone()) scheduleOptions.save(runDir, null);
     }
-    return run(inputs, runDir, false);
+    startChecked = false;
+    boolean finished = false;
+    try {
+      TrainingResult result = run(inputs, runDir, false);
+      finished = true;
+      return result;
+    } finally {
+      if (!finished && !startChecked && written != null) takeBack(written, runDir);
+    }
+  }
+
+  /**
+   * A new run that stopped before its first step (e.g. the workers' start check refused it) takes back what it wrote,
+   * so that the same command can run again once the cause is fixed.
+   */
+  private void takeBack(NewFiles written, Path runDir) {
+    try {
+      if (!written.remove().isEmpty()) {
+        out.println("removed what this run wrote in " + runDir + ": it stopped before its first step");
+      }
+    } catch (IOException e) {
+      out.println("warning: could not remove what this run wrote in " + runDir + ": " + e.getMessage());
+    }
   }
 
   /** Continues the run in {@code runDir} from its newest good checkpoint; {@code maxEpochs} (or null) may extend it. */
@@ -196,6 +222,7 @@ public final class Trainer {
         checkpointSeconds = (clock.getAsLong() - t0) / 1e9;
       }
       distribution.checkStart(session, g, config, step, out);
+      startChecked = true;
       long firstStep = step;
       BudgetedSteps steps = new BudgetedSteps(scheduleOptions, plan, inputs.schedule(), config, clock, started, step,
           runDir, distribution.isChief());

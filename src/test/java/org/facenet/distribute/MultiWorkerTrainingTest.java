@@ -197,5 +197,6 @@ class MultiWorkerTrainingTest {
       assertEquals(2, w.process().exitValue(), w.output());
       assertTrue(w.output().contains("started with different settings"), w.output());
     }
+    assertFalse(Files.exists(models.resolve("worker0").resolve("run")), "the refused chief takes back its run folder");
   }
 }
