@@ -224,22 +224,19 @@ public final class Replicas implements Distribution {
   public void checkStart(Session session, TrainingGraph graph, TrainingConfig config, long step, PrintStream out) {
     if (workers != null) workers.checkStart(session, graph, config, step, out);
     Ops tf = Ops.create(graph.graph).withSubScope("replica_copy");
-    List<VariableStore.Entry> first = graph.replicas.get(0).entries();
+    VariableStore first = graph.replicas.get(0);
     List<Op> copies = new ArrayList<>();
+    List<List<VariableStore.Entry>> originals = new ArrayList<>();
     for (int r = 1; r < graph.replicas.size(); r++) {
-      VariableStore store = graph.replicas.get(r);
-      if (store.entries().size() != first.size()) {
-        throw new IllegalStateException("replica " + r + " has " + store.entries().size() + " variables, replica 0 "
-            + first.size());
-      }
+      List<VariableStore.Entry> own = graph.replicas.get(r).entries();
+      List<VariableStore.Entry> original = counterparts(first, own, "replica_" + r + "/", r);
       Ops on = tf.withDevice(devices.get(r));
-      for (VariableStore.Entry e : first) {
-        copies.add(on.assign(store.entry("replica_" + r + "/" + e.path()).variable(), e.read()));
-      }
+      for (int i = 0; i < own.size(); i++) copies.add(on.assign(own.get(i).variable(), original.get(i).read()));
+      originals.add(original);
     }
     session.runner().addTarget(tf.withControlDependencies(copies).noOp()).run();
-    VariableChecksum expected = VariableChecksum.of(session, first, step);
     for (int r = 1; r < graph.replicas.size(); r++) {
+      VariableChecksum expected = VariableChecksum.of(session, originals.get(r - 1), step);
       VariableChecksum sum = VariableChecksum.of(session, graph.replicas.get(r).entries(), step);
       if (sum.sum() != expected.sum() || sum.sumOfSquares() != expected.sumOfSquares()) {
         throw new IllegalStateException("replica " + r + " differs from replica 0 after the copy: " + sum + " against "
@@ -252,6 +249,30 @@ public final class Replicas implements Distribution {
         devices.get(0).deviceType() == DeviceSpec.DeviceType.GPU
             ? "nccl" : "auto", synced.isEmpty() ? "" : ", " + synced.get(0).count() + " batch norms on the moments of "
             + "the whole batch (--sync-batch-norm)");
+  }
+
+  /**
+   * Replica 0's variable for each of replica {@code r}'s ({@code prefix} + its path). Replica 0 also holds what only it
+   * has (the moving averages, which average its weights); a trainable variable of replica 0 that replica r lacks is an
+   * error.
+   */
+  static List<VariableStore.Entry> counterparts(VariableStore first, List<VariableStore.Entry> own, String prefix,
+      int r) {
+    List<VariableStore.Entry> out = new ArrayList<>();
+    for (VariableStore.Entry e : own) {
+      VariableStore.Entry original = e.path().startsWith(prefix) ? first.entry(e.path().substring(prefix.length()))
+          : null;
+      if (original == null) {
+        throw new IllegalStateException("replica " + r + "'s " + e.path() + " has no replica 0 variable");
+      }
+      out.add(original);
+    }
+    long trainable = own.stream().filter(VariableStore.Entry::trainable).count();
+    if (trainable != first.trainable().size()) {
+      throw new IllegalStateException("replica " + r + " has " + trainable + " trainable variables, replica 0 "
+          + first.trainable().size());
+    }
+    return out;
   }
 
   /**

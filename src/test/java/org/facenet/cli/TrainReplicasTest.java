@@ -35,7 +35,8 @@ class TrainReplicasTest extends TinyDatasetFixture {
   @Test
   void twoReplicasStayIdenticalExportAndResumeAsOne() throws Exception {
     assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "two CPU replicas need two processors");
-    CommandsTest.Run r = CommandsTest.run(args("two", "--replicas", "2", "--sync-batch-norm"));
+    CommandsTest.Run r = CommandsTest.run(args("two", "--replicas", "2", "--sync-batch-norm",
+        "--moving-average-decay", "0.999"));
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("replicas: 2 on [/device:CPU:0, /device:CPU:1], all-reduced (auto), "), r.out());
     for (int step : new int[] {1, 2}) {
