@@ -201,15 +201,23 @@ public final class VariableStore {
    */
   public Map<String, float[]> values(Session session) {
     List<Entry> all = new ArrayList<>(entries.values());
-    Session.Runner runner = session.runner();
-    for (Entry e : all) runner.fetch(e.read());
+    List<float[]> read = read(session, all);
     Map<String, float[]> out = new LinkedHashMap<>();
-    if (all.isEmpty()) return out;
+    for (int i = 0; i < all.size(); i++) out.put(all.get(i).path(), read.get(i));
+    return out;
+  }
+
+  /** The values of {@code variables} in {@code session} (flat, row-major), in their order, fetched in one run. */
+  public static List<float[]> read(Session session, List<Entry> variables) {
+    List<float[]> out = new ArrayList<>();
+    if (variables.isEmpty()) return out;
+    Session.Runner runner = session.runner();
+    for (Entry e : variables) runner.fetch(e.read());
     try (Result r = runner.run()) {
-      for (int i = 0; i < all.size(); i++) {
-        float[] v = new float[Math.toIntExact(all.get(i).size())];
+      for (int i = 0; i < variables.size(); i++) {
+        float[] v = new float[Math.toIntExact(variables.get(i).size())];
         ((TFloat32) r.get(i)).copyTo(DataBuffers.of(v, false, false));
-        out.put(all.get(i).path(), v);
+        out.add(v);
       }
     }
     return out;

@@ -9,7 +9,6 @@ import org.facenet.nn.Initializer;
 import org.facenet.nn.VariableStore;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -79,16 +78,7 @@ public final class MovingAverages {
 
   /** Puts the averages in the weights' place; returns the weights, for {@link #restoreWeights}. One run each way. */
   List<float[]> useAverages(Session session) {
-    List<float[]> saved = new ArrayList<>();
-    Session.Runner fetch = session.runner();
-    for (VariableStore.Entry e : weights) fetch.fetch(e.read());
-    try (Result r = fetch.run()) {
-      for (int i = 0; i < weights.size(); i++) {
-        float[] v = new float[Math.toIntExact(weights.get(i).size())];
-        ((TFloat32) r.get(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false, false));
-        saved.add(v);
-      }
-    }
+    List<float[]> saved = VariableStore.read(session, weights);
     session.runner().addTarget(loadAverages).run();
     return saved;
   }
