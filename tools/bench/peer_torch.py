@@ -33,6 +33,30 @@ davidsandberg/facenet's inception_resnet_v1.py (and from facenet-java and peer_t
 Architecture otherwise identical (same blocks, scales, channels, 1x1 up-convolutions with bias, Bottleneck linear
 without bias + BatchNorm1d).
 
+Reduced models (--width W --depth D --embedding-size E, any of them not 1, 1, 512; or --scaled-model): facenet-
+pytorch's model has fixed channels, so the script then builds tools/bench/peer_torch_model.py's
+ScaledInceptionResnetV1 instead (its own module; the .cache file is not needed): facenet-pytorch's modules with
+every channel count max(1, Math.round(c * W)) and every repeat count max(1, Math.round(r * D)) as facenet-java's
+BackboneConfig computes them (float32 product, round half up), the same residual scales (0.17, 0.10, 0.20, 1.0),
+Mixed_6a's (k, l, m, n) = c(192, 192, 256, 384), the same Bottleneck. The synthetic preset's size (96 px, width 0.5,
+depth 0.2, 128-D) gives repeats 1-2-1, stem channels 16/16/32/40/96/128, 448 after Mixed_6a, 896 after Mixed_7a.
+Parameter check (--params-only, 2026-12-02): the count without the batch-norm gammas equals facenet-java's, as
+peer_torch_model.java_param_count counts it from InceptionResNetV1.java and Layers.java, logits excluded:
+  * width 0.5, depth 0.2, 128-D: 2,699,160 (2,702,464 with the 3,304 gammas); facenet-java's own training logs of
+    the quick preset print 2,737,560 (arcface, 300 identities, 128 x 300 weights) and 2,737,860 (softmax, + 300
+    biases), i.e. 2,699,160 + its logits; its bench row adds the 100-class softmax logits, 12,900: 2,712,060;
+  * width 1, depth 1: 23,467,824 at 512-D and 22,779,312 at 128-D (the 23.47 M and 22.78 M that
+    InceptionResNetV1.reference() and README.md state); at 1, 1, 512 with --scaled-model the state_dict has
+    facenet-pytorch's keys and shapes in its order, and facenet-pytorch's weights loaded into it give identical
+    logits and embeddings (checked by hand on 2 random 96-px images).
+What still differs from facenet-java in the reduced model is what differs for the full-size one above: affine
+batch norm (the gammas) with momentum 0.1 (facenet-java: decay 0.995, i.e. momentum 0.005), PyTorch's default
+init (kaiming uniform; facenet-java: Xavier uniform, zero biases and betas), weight decay on every parameter
+(facenet-java: an L2 loss on the weights only), NCHW, and explicit symmetric padding (TF's SAME at stride 1).
+Dropout 0.2 (keep 0.8), Adam (eps 0.1), lr 1e-4 and the 100-class softmax logits with bias are the same.
+(facenet-java's embed_img_s runs its exported graph, batch norms folded into the convolutions; this script's
+eval() model keeps them, at any size.)
+
 Measurements (warm-up excluded, random pixels 0..255 fixed once, like facenet-java's Benchmark):
   * train_img_s: forward + backward + Adam step in train mode (loss.item() each step);
   * embed_img_s: eval mode under torch.inference_mode(), classify=False;
@@ -44,11 +68,12 @@ Run it on an idle machine: PyTorch's OpenMP threads spin and collapse when other
 (observed: --threads 2 about 25 x slower than --threads 1 while another job ran), and with --jpeg-dir the
 DataLoader's decode processes compete with those threads too (--decode-threads 0 decodes in the main process).
 Output: one parseable line, e.g.
-  peer=python-torch train_img_s=12.3 embed_img_s=45.6 embed_jpeg_img_s=40.1 params=23478160 ...
+  peer=python-torch train_img_s=12.3 embed_img_s=45.6 embed_jpeg_img_s=40.1 params=23482624 ...
 
 Usage:
   python3 tools/bench/peer_torch.py --image-size 160 --batch-size 32 --steps 10 --warmup 3 --threads 2 \
       [--jpeg-dir /tmp/facenet-peers/jpeg] [--facenet-pytorch DIR] [--channels-last]
+  python3 tools/bench/peer_torch.py --width 0.5 --depth 0.2 --embedding-size 128 --image-size 96 --batch-size 64
 """
 import argparse
 import importlib.util
@@ -74,6 +99,14 @@ def parse_args(argv=None):
                    help="torch.set_num_threads (and interop threads); 0: PyTorch decides (default)")
     p.add_argument("--classes", type=int, default=100,
                    help="softmax classes (default 100, as facenet-java's Benchmark)")
+    p.add_argument("--width", type=float, default=1.0,
+                   help="channel multiplier, as facenet-java's --width (default 1: facenet-pytorch's own model)")
+    p.add_argument("--depth", type=float, default=1.0,
+                   help="repeat multiplier of the repeated blocks, as facenet-java's --depth (default 1)")
+    p.add_argument("--embedding-size", type=int, default=512, help="bottleneck width (default 512)")
+    p.add_argument("--scaled-model", action="store_true",
+                   help="use tools/bench/peer_torch_model.py's scaled model even at width 1, depth 1, 512-D (it is "
+                        "chosen by itself for any other width, depth or embedding size)")
     p.add_argument("--learning-rate", type=float, default=1e-4)
     p.add_argument("--weight-decay", type=float, default=5e-4)
     p.add_argument("--channels-last", action="store_true", help="NHWC memory format (not facenet-pytorch's default)")
@@ -167,8 +200,18 @@ def main(argv=None):
         except RuntimeError:
             pass
     torch.manual_seed(1)
-    irv1, path = load_facenet_pytorch(args.facenet_pytorch)
-    model = irv1.InceptionResnetV1(classify=True, num_classes=args.classes, dropout_prob=0.2)
+    scaled = args.scaled_model or (args.width, args.depth, args.embedding_size) != (1.0, 1.0, 512)
+    sys.path.insert(0, HERE)
+    import peer_torch_model as ptm
+    java_params = ptm.java_param_count(args.width, args.depth, args.embedding_size)
+    if scaled:
+        model = ptm.ScaledInceptionResnetV1(args.width, args.depth, args.embedding_size, num_classes=args.classes,
+                                            dropout_prob=0.2)
+        path = "peer_torch_model.ScaledInceptionResnetV1(width %g, depth %g, %d-D; repeats %d-%d-%d)" % (
+            args.width, args.depth, args.embedding_size, *model.repeats)
+    else:
+        irv1, path = load_facenet_pytorch(args.facenet_pytorch)
+        model = irv1.InceptionResnetV1(classify=True, num_classes=args.classes, dropout_prob=0.2)
     fmt = torch.channels_last if args.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
     params_all = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -180,8 +223,14 @@ def main(argv=None):
           "%d (%d without them), batch-norm running statistics %d; threads %d"
           % (torch.__version__, path, params, gammas, params - gammas, moving, torch.get_num_threads()),
           file=sys.stderr)
+    match = int(params - gammas == java_params)
+    print("# python-torch: facenet-java's count for width %g, depth %g, %d-D (peer_torch_model.java_param_count, "
+          "logits excluded): %d, %s the count without the gammas"
+          % (args.width, args.depth, args.embedding_size, java_params, "equal to" if match else "NOT equal to"),
+          file=sys.stderr)
     if args.params_only:
-        print("peer=python-torch params=%d params_without_bn_gamma=%d moving=%d" % (params, params - gammas, moving))
+        print("peer=python-torch params=%d params_without_bn_gamma=%d java_params=%d match=%d moving=%d"
+              % (params, params - gammas, java_params, match, moving))
         return 0
 
     step_model = model
@@ -222,7 +271,7 @@ def main(argv=None):
               % (max(args.warmup, 1), warm, args.steps, dt, loss), file=sys.stderr)
 
     model.eval()
-    model.classify = False  # forward() then returns F.normalize(last_bn(...)): the 512-D embeddings
+    model.classify = False  # forward() then returns F.normalize(last_bn(...)): the embeddings
     embed_model = model
 
     def embed(x):
@@ -236,7 +285,7 @@ def main(argv=None):
         e = embed(pixels)
     dt = time.perf_counter() - t0
     results["embed_img_s"] = args.steps * b / dt
-    assert e.shape == (b, 512) and abs(float(np.linalg.norm(e[0])) - 1) < 1e-3
+    assert e.shape == (b, args.embedding_size) and abs(float(np.linalg.norm(e[0])) - 1) < 1e-3
 
     if args.jpeg_dir:
         files = list_images(args.jpeg_dir)
@@ -260,7 +309,9 @@ def main(argv=None):
               % (n, args.jpeg_dir, dt, how, jb), file=sys.stderr)
 
     fields = ["peer=python-torch"] + ["%s=%.2f" % (k, v) for k, v in results.items()] + [
-        "params=%d" % params, "image_size=%d" % s, "batch=%d" % b, "steps=%d" % args.steps,
+        "params=%d" % params, "params_without_bn_gamma=%d" % (params - gammas), "java_params=%d" % java_params,
+        "width=%g" % args.width, "depth=%g" % args.depth, "embedding_size=%d" % args.embedding_size,
+        "image_size=%d" % s, "batch=%d" % b, "steps=%d" % args.steps,
         "warmup=%d" % args.warmup, "threads=%d" % torch.get_num_threads(),
         "channels_last=%d" % int(args.channels_last), "bfloat16=%d" % int(args.bfloat16), "torch=%s" % torch.__version__]
     print(" ".join(fields))
