@@ -26,10 +26,12 @@ declare -A FLAGS=(
   [arcface-margin-warmup-cosine]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0"
   [arcface-margin-warmup-cosine-average]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0.999"
   [arcface-margin-warmup-average]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule constant --moving-average-decay 0.999"
+  [arcface-margin-warmup-average-bfloat16]="--loss arcface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule constant --moving-average-decay 0.999 --precision bfloat16"
   [cosface-margin-warmup-cosine-average]="--loss cosface --margin-warmup-fraction 0.3 --warmup-fraction 0.05 --lr-schedule cosine --moving-average-decay 0.999"
 )
 ORDER="softmax softmax-cosine softmax-poly softmax-average arcface arcface-margin-warmup arcface-margin-warmup-cosine
-  arcface-margin-warmup-cosine-average arcface-margin-warmup-average cosface-margin-warmup-cosine-average"
+  arcface-margin-warmup-cosine-average arcface-margin-warmup-average arcface-margin-warmup-average-bfloat16
+  cosface-margin-warmup-cosine-average"
 RECIPES="${RECIPES:-$ORDER}"
 for r in $RECIPES; do [ -n "${FLAGS[$r]:-}" ] || { echo "budget-recipes: unknown recipe '$r' (known: $ORDER)" >&2; exit 2; }; done
 OUT="${OUT:-$ROOT/models/budget-recipes}"
